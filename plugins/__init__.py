@@ -1,0 +1,1 @@
+"""Hook specifications and built-in connector plugins (coming with the connector issue)."""

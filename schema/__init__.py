@@ -1,0 +1,38 @@
+"""The GraphQL face of Jixiao: per-domain types merged into one schema."""
+
+from __future__ import annotations
+
+from strawberry import Schema
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+)
+from strawberry.tools import merge_types
+
+from server.settings import Settings
+from schema.auth.schema import AuthMutation
+from schema.errors import ErrorFormatter
+from schema.org.queries import OrgQuery
+from schema.org.mutations import OrgMutation
+from schema.policy import PolicyMutation, PolicyQuery
+
+Query = merge_types("Query", (OrgQuery, PolicyQuery))
+Mutation = merge_types("Mutation", (AuthMutation, OrgMutation, PolicyMutation))
+
+
+def build_schema(settings: Settings | None = None) -> Schema:
+    settings = settings or Settings()
+    extensions: list = [
+        ErrorFormatter,
+        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+    ]
+    if settings.production:
+        extensions.append(DisableIntrospection)
+    return Schema(query=Query, mutation=Mutation, extensions=extensions)
+
+
+__all__ = ["Mutation", "Query", "build_schema"]

@@ -1,0 +1,84 @@
+"""The ASGI composition root: Starlette + the GraphQL app + offline GraphiQL + health check.
+
+It lives in schema/ (the top layer) because it wires GraphQL to the server; server/cli.py
+names it by import string for uvicorn, so server/ never imports schema/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from server.db import database_reachable
+from server.graphiql import GRAPHIQL_ASSET_DIR, GRAPHIQL_ASSET_PREFIX
+from server.runtime import Runtime, start_runtime
+from server.settings import Settings
+from schema import build_schema
+from schema.http import JixiaoGraphQL
+
+log = logging.getLogger("jixiao")
+
+
+class DatabaseContext:
+    """Enters the app's Tortoise context for every request and websocket."""
+
+    def __init__(self, app: ASGIApp, holder: dict[str, Runtime]) -> None:
+        self.app = app
+        self.holder = holder
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        runtime = self.holder.get("runtime")
+        if runtime is None or scope["type"] == "lifespan":
+            await self.app(scope, receive, send)
+            return
+        with runtime.db:
+            await self.app(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Starlette:
+    """The ASGI app. Tests pass a started ``runtime``; the server starts its own in lifespan."""
+    settings = settings or (runtime.settings if runtime else Settings.from_env())
+    holder: dict[str, Runtime] = {}
+    if runtime is not None:
+        holder["runtime"] = runtime
+    graphql = JixiaoGraphQL(build_schema(settings), holder)
+
+    async def healthz(request: Request) -> Response:
+        current = holder.get("runtime")
+        ok = current is not None and await database_reachable(current.db)
+        body: dict[str, Any] = {"status": "ok" if ok else "unavailable", "database": ok}
+        if current is not None:
+            body["policyVersion"] = current.policies.current.version
+        return JSONResponse(body, status_code=200 if ok else 503)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        owned = None
+        if "runtime" not in holder:
+            owned = await start_runtime(settings)
+            holder["runtime"] = owned
+        try:
+            yield
+        finally:
+            if owned is not None:
+                await owned.close()
+
+    routes: list[Any] = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+    ]
+    if settings.graphiql_enabled:
+        routes.append(Mount(GRAPHIQL_ASSET_PREFIX, StaticFiles(directory=GRAPHIQL_ASSET_DIR)))
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.add_middleware(DatabaseContext, holder=holder)
+    return app

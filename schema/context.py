@@ -1,0 +1,88 @@
+"""The per-request context: who is calling, in which language, with which loaders."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+from starlette.websockets import WebSocket
+
+from server.audit import Actor
+from server.authz import Authorizer, Caller, OrgTree, needs_tree
+from server.errors import DomainError, Unauthenticated
+from server.i18n import negotiate
+from server.models import Department
+from server.runtime import Runtime
+from schema.loaders import Loaders
+
+
+async def authorizer_for(runtime: Runtime, caller: Caller) -> Authorizer:
+    tree = None
+    if needs_tree(caller):
+        links = await Department.filter(company_id=caller.company_id).values_list("id", "parent_id")
+        tree = OrgTree.from_links(links)
+    return Authorizer(caller, runtime.policies.current, tree)
+
+
+@dataclass
+class Context:
+    request: Request | WebSocket
+    response: Any
+    runtime: Runtime
+    lang: str
+    request_id: str
+    client_address: str
+    authz: Authorizer | None = None
+    auth_error: DomainError | None = None
+    connection_params: dict[str, Any] | None = None
+    _loaders: Loaders | None = field(default=None, repr=False)
+
+    @property
+    def production(self) -> bool:
+        return self.runtime.settings.production
+
+    @property
+    def actor(self) -> Actor:
+        """The authorized caller; UNAUTHENTICATED when nobody (valid) is signed in."""
+        if self.authz is None:
+            raise self.auth_error or Unauthenticated("unauthenticated")
+        return Actor(self.authz, self.request_id, self.client_address)
+
+    @property
+    def loaders(self) -> Loaders:
+        if self._loaders is None:
+            self._loaders = Loaders(self.actor.caller.company_id)
+        return self._loaders
+
+    async def authenticate(self, authorization: str | None) -> None:
+        """Resolve a ``Bearer`` credential into an authorizer (errors are kept for later)."""
+        self.authz, self.auth_error, self._loaders = None, None, None
+        if not authorization:
+            return
+        scheme, _, token = authorization.strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            self.auth_error = Unauthenticated("token_invalid")
+            return
+        try:
+            caller = await self.runtime.auth.caller_from_token(token.strip())
+        except Unauthenticated as exc:
+            self.auth_error = exc
+            return
+        self.authz = await authorizer_for(self.runtime, caller)
+
+
+async def build_context(request: Request | WebSocket, response: Any, runtime: Runtime) -> Context:
+    headers = request.headers
+    client = request.client.host if request.client else ""
+    context = Context(
+        request=request,
+        response=response,
+        runtime=runtime,
+        lang=negotiate(headers.get("accept-language")),
+        request_id=(headers.get("x-request-id") or uuid.uuid4().hex)[:64],
+        client_address=client,
+    )
+    await context.authenticate(headers.get("authorization"))
+    return context

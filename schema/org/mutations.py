@@ -1,0 +1,177 @@
+"""Admin mutations over the org chart: each is authorized by policy and audited in server/."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from server.services import departments, employees, roles
+from schema import ids
+from schema.org.types import Department, Employee, RoleAssignment
+from schema.permissions import IsAuthenticated
+
+AUTH = [IsAuthenticated]
+
+
+def _optional_id(value: Any, type_name: str, field: str) -> Any:
+    """UNSET stays UNSET (leave as is), null stays None (clear), an ID is decoded."""
+    if value is strawberry.UNSET or value is None:
+        return departments.UNSET if value is strawberry.UNSET else None
+    return ids.decode(value, type_name, field)
+
+
+@strawberry.input
+class CreateDepartmentInput:
+    name: str
+    parent_id: strawberry.ID
+    kind: str = "other"
+    manager_id: strawberry.ID | None = None
+    supervisor_id: strawberry.ID | None = None
+
+
+@strawberry.input(description="Only the fields given change; null clears manager or supervisor.")
+class UpdateDepartmentInput:
+    name: str | None = strawberry.UNSET
+    kind: str | None = strawberry.UNSET
+    parent_id: strawberry.ID | None = strawberry.UNSET
+    manager_id: strawberry.ID | None = strawberry.UNSET
+    supervisor_id: strawberry.ID | None = strawberry.UNSET
+
+
+@strawberry.input
+class CreateEmployeeInput:
+    username: str
+    name: str
+    employee_number: str
+    department_id: strawberry.ID
+    title: str = ""
+    manager_id: strawberry.ID | None = None
+    phone: str = ""
+    email: str = ""
+    hire_date: date | None = None
+    password: str | None = strawberry.field(
+        default=None, description="Initial password (at least 10 characters); never returned."
+    )
+
+
+@strawberry.input(description="Only the fields given change; managerId null removes the manager.")
+class UpdateEmployeeInput:
+    username: str | None = strawberry.UNSET
+    name: str | None = strawberry.UNSET
+    title: str | None = strawberry.UNSET
+    employee_number: str | None = strawberry.UNSET
+    department_id: strawberry.ID | None = strawberry.UNSET
+    manager_id: strawberry.ID | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
+    email: str | None = strawberry.UNSET
+    hire_date: date | None = strawberry.UNSET
+    password: str | None = strawberry.UNSET
+
+
+@strawberry.input
+class AssignRoleInput:
+    employee_id: strawberry.ID
+    role: str
+    department_id: strawberry.ID | None = strawberry.field(
+        default=None, description="For vp and dept_manager: the department subtree they hold it over."
+    )
+
+
+def _given(value: Any) -> bool:
+    return value is not strawberry.UNSET and value is not None
+
+
+@strawberry.type
+class OrgMutation:
+    @strawberry.mutation(permission_classes=AUTH)
+    async def create_department(self, info: Info, input: CreateDepartmentInput) -> Department:
+        data = departments.DepartmentInput(
+            name=input.name,
+            parent_id=ids.decode(input.parent_id, "Department", "parentId"),
+            kind=input.kind,
+            manager_id=_optional_id(input.manager_id, "Employee", "managerId") or None,
+            supervisor_id=_optional_id(input.supervisor_id, "Employee", "supervisorId") or None,
+        )
+        return Department.of(await departments.create_department(info.context.actor, data))
+
+    @strawberry.mutation(permission_classes=AUTH)
+    async def update_department(
+        self, info: Info, id: strawberry.ID, input: UpdateDepartmentInput
+    ) -> Department:
+        row = await departments.update_department(
+            info.context.actor,
+            ids.decode(id, "Department"),
+            name=input.name if _given(input.name) else None,
+            kind=input.kind if _given(input.kind) else None,
+            parent_id=ids.decode(input.parent_id, "Department", "parentId") if _given(input.parent_id) else None,
+            manager_id=_optional_id(input.manager_id, "Employee", "managerId"),
+            supervisor_id=_optional_id(input.supervisor_id, "Employee", "supervisorId"),
+        )
+        return Department.of(row)
+
+    @strawberry.mutation(
+        permission_classes=AUTH,
+        description="Deactivate an empty department (no active employees or sub-departments).",
+    )
+    async def deactivate_department(self, info: Info, id: strawberry.ID) -> Department:
+        row = await departments.deactivate_department(info.context.actor, ids.decode(id, "Department"))
+        return Department.of(row)
+
+    @strawberry.mutation(permission_classes=AUTH)
+    async def create_employee(self, info: Info, input: CreateEmployeeInput) -> Employee:
+        data = employees.EmployeeInput(
+            username=input.username,
+            name=input.name,
+            employee_number=input.employee_number,
+            department_id=ids.decode(input.department_id, "Department", "departmentId"),
+            title=input.title,
+            manager_id=_optional_id(input.manager_id, "Employee", "managerId") or None,
+            phone=input.phone,
+            email=input.email,
+            hire_date=input.hire_date,
+            password=input.password,
+        )
+        return Employee.of(await employees.create_employee(info.context.actor, data))
+
+    @strawberry.mutation(permission_classes=AUTH)
+    async def update_employee(self, info: Info, id: strawberry.ID, input: UpdateEmployeeInput) -> Employee:
+        changes: dict[str, Any] = {
+            key: getattr(input, key)
+            for key in ("username", "name", "title", "employee_number", "phone", "email", "hire_date", "password")
+            if _given(getattr(input, key))
+        }
+        if _given(input.department_id):
+            changes["department_id"] = ids.decode(input.department_id, "Department", "departmentId")
+        if input.manager_id is not strawberry.UNSET:
+            changes["manager_id"] = _optional_id(input.manager_id, "Employee", "managerId")
+        row = await employees.update_employee(info.context.actor, ids.decode(id, "Employee"), changes)
+        return Employee.of(row)
+
+    @strawberry.mutation(
+        permission_classes=AUTH,
+        description="Deactivate an employee: they can no longer sign in and are signed out everywhere.",
+    )
+    async def deactivate_employee(self, info: Info, id: strawberry.ID) -> Employee:
+        row = await employees.deactivate_employee(info.context.actor, ids.decode(id, "Employee"))
+        return Employee.of(row)
+
+    @strawberry.mutation(permission_classes=AUTH)
+    async def assign_role(self, info: Info, input: AssignRoleInput) -> RoleAssignment:
+        dept = None
+        if input.department_id is not None:
+            dept = ids.decode(input.department_id, "Department", "departmentId")
+        row = await roles.assign_role(
+            info.context.actor,
+            ids.decode(input.employee_id, "Employee", "employeeId"),
+            input.role.strip(),
+            dept,
+        )
+        return RoleAssignment.of(row)
+
+    @strawberry.mutation(permission_classes=AUTH, description="Revoke a role assignment; returns it as it was.")
+    async def revoke_role(self, info: Info, id: strawberry.ID) -> RoleAssignment:
+        row = await roles.revoke_role(info.context.actor, ids.decode(id, "RoleAssignment"))
+        return RoleAssignment.of(row)

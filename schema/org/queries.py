@@ -1,0 +1,103 @@
+"""Read queries over the org chart. Every one decides through server.authz."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from server import models as m
+from server.errors import NotFound
+from server.services import departments, employees
+from schema import ids
+from schema.org.types import Company, Department, Employee, EmployeeConnection, RoleAssignment
+from schema.permissions import IsAuthenticated
+
+AUTH = [IsAuthenticated]
+
+
+async def _company(info: Info) -> Company:
+    actor = info.context.actor
+    actor.authz.require("company", "read", actor.caller.department_id)
+    return Company.of(await m.Company.get(id=actor.caller.company_id))
+
+
+async def _role_assignment(info: Info, raw: object) -> RoleAssignment:
+    actor = info.context.actor
+    row = await m.RoleAssignment.get_or_none(id=raw, company_id=actor.caller.company_id)
+    if row is None:
+        raise NotFound("role_assignment")
+    owner = await employees.get_employee(actor, row.employee_id)  # type: ignore[arg-type]
+    actor.authz.require("role_assignment", "read", *employees.position(owner))
+    return RoleAssignment.of(row)
+
+
+@strawberry.type
+class OrgQuery:
+    @strawberry.field(permission_classes=AUTH, description="The signed-in person.")
+    async def me(self, info: Info) -> Employee:
+        actor = info.context.actor
+        return Employee.of(await employees.get_employee(actor, actor.caller.employee_id))
+
+    @strawberry.field(permission_classes=AUTH, description="The caller's company.")
+    async def company(self, info: Info) -> Company:
+        return await _company(info)
+
+    @strawberry.field(
+        permission_classes=AUTH,
+        description="Visible departments, parents before children (depth-first).",
+    )
+    async def departments(self, info: Info, include_inactive: bool = False) -> list[Department]:
+        rows = await departments.list_departments(info.context.actor, include_inactive=include_inactive)
+        return [Department.of(d) for d in rows]
+
+    @strawberry.field(permission_classes=AUTH)
+    async def department(self, info: Info, id: strawberry.ID) -> Department:
+        raw = ids.decode(id, "Department")
+        return Department.of(await departments.get_department(info.context.actor, raw))
+
+    @strawberry.field(
+        permission_classes=AUTH,
+        description="A page of employees ordered by name; `departmentId` includes sub-departments; "
+        "`search` matches name, title or username.",
+    )
+    async def employees(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        department_id: strawberry.ID | None = None,
+        search: str | None = None,
+        include_inactive: bool = False,
+    ) -> EmployeeConnection:
+        dept = None if department_id is None else ids.decode(department_id, "Department", "departmentId")
+        page = await employees.list_employees(
+            info.context.actor,
+            first=first,
+            after=after,
+            department_id=dept,
+            search=search,
+            include_inactive=include_inactive,
+        )
+        return EmployeeConnection.of(page)
+
+    @strawberry.field(permission_classes=AUTH)
+    async def employee(self, info: Info, id: strawberry.ID) -> Employee:
+        raw = ids.decode(id, "Employee")
+        return Employee.of(await employees.get_employee(info.context.actor, raw))
+
+    @strawberry.field(permission_classes=AUTH, description="Any object by its global ID.")
+    async def node(self, info: Info, id: strawberry.ID) -> relay.Node:
+        type_name, raw = ids.decode_any(id)
+        actor = info.context.actor
+        if type_name == "Employee":
+            return Employee.of(await employees.get_employee(actor, raw))
+        if type_name == "Department":
+            return Department.of(await departments.get_department(actor, raw))
+        if type_name == "Company":
+            if raw != actor.caller.company_id:
+                raise NotFound("company")
+            return await _company(info)
+        if type_name == "RoleAssignment":
+            return await _role_assignment(info, raw)
+        raise NotFound("object")

@@ -1,0 +1,197 @@
+"""GraphQL types of the org chart. Personal fields are masked unless policy shows them."""
+
+from __future__ import annotations
+
+from datetime import date
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from server import models as m
+from server.masking import mask_email, mask_employee_number, mask_hire_date, mask_phone
+from server.paging import Page
+from server.services.employees import list_employees, position
+
+
+@strawberry.type(description="A tenant: one company. Nothing crosses from one to another.")
+class Company(relay.Node):
+    id: relay.NodeID[str]
+    slug: str
+    name: str
+    name_zh: str
+    timezone: str
+
+    @classmethod
+    def of(cls, row: m.Company) -> Company:
+        return cls(id=str(row.id), slug=row.slug, name=row.name, name_zh=row.name_zh, timezone=row.timezone)
+
+
+@strawberry.type(description="A department; divisions and the executive office are departments too.")
+class Department(relay.Node):
+    id: relay.NodeID[str]
+    name: str
+    kind: str
+    is_active: bool
+    row: strawberry.Private[m.Department]
+
+    @classmethod
+    def of(cls, row: m.Department) -> Department:
+        return cls(id=str(row.id), name=row.name, kind=row.kind, is_active=row.is_active, row=row)
+
+    @strawberry.field(description="The parent department; null for the top of the tree.")
+    async def parent(self, info: Info) -> Department | None:
+        if self.row.parent_id is None:
+            return None
+        return await _department(info, self.row.parent_id)
+
+    @strawberry.field(description="Active sub-departments the caller may see.")
+    async def children(self, info: Info) -> list[Department]:
+        authz = info.context.actor.authz
+        rows = await info.context.loaders.children.load(self.row.id)
+        return [Department.of(d) for d in rows if authz.can("department", "read", d.id)]
+
+    @strawberry.field(description="The department's manager.")
+    async def manager(self, info: Info) -> Employee | None:
+        return await _employee(info, self.row.manager_id)
+
+    @strawberry.field(description="The supervising division VP.")
+    async def supervisor(self, info: Info) -> Employee | None:
+        return await _employee(info, self.row.supervisor_id)
+
+    @strawberry.field(description="Active employees of this department and its sub-departments.")
+    async def employees(
+        self, info: Info, first: int = 20, after: str | None = None, search: str | None = None
+    ) -> EmployeeConnection:
+        page = await list_employees(
+            info.context.actor, first=first, after=after, department_id=self.row.id, search=search
+        )
+        return EmployeeConnection.of(page)
+
+
+@strawberry.type(description="A person in the company (also the sign-in user).")
+class Employee(relay.Node):
+    id: relay.NodeID[str]
+    username: str
+    name: str
+    title: str
+    is_active: bool
+    row: strawberry.Private[m.Employee]
+
+    @classmethod
+    def of(cls, row: m.Employee) -> Employee:
+        return cls(
+            id=str(row.id),
+            username=row.username,
+            name=row.name,
+            title=row.title,
+            is_active=row.is_active,
+            row=row,
+        )
+
+    @strawberry.field(
+        description="True when the caller may see this person's personal data unmasked."
+    )
+    def personal_data_visible(self, info: Info) -> bool:
+        return info.context.actor.authz.can("employee", "read_personal", *position(self.row))
+
+    @strawberry.field(description="Mobile phone; masked (138****5678) for callers outside the person's line.")
+    def phone(self, info: Info) -> str:
+        return self.row.phone if self.personal_data_visible(info) else mask_phone(self.row.phone)
+
+    @strawberry.field(description="E-mail; masked (z***@example.com) for callers outside the person's line.")
+    def email(self, info: Info) -> str:
+        return self.row.email if self.personal_data_visible(info) else mask_email(self.row.email)
+
+    @strawberry.field(description="Employee number; masked for callers outside the person's line.")
+    def employee_number(self, info: Info) -> str:
+        number = self.row.employee_number
+        return number if self.personal_data_visible(info) else mask_employee_number(number)
+
+    @strawberry.field(description="Hire date as YYYY-MM-DD; masked to YYYY-**-** when not visible.")
+    def hire_date(self, info: Info) -> str | None:
+        value: date | None = self.row.hire_date
+        if self.personal_data_visible(info):
+            return None if value is None else value.isoformat()
+        return mask_hire_date(value)
+
+    @strawberry.field
+    async def department(self, info: Info) -> Department | None:
+        return await _department(info, self.row.department_id)
+
+    @strawberry.field(description="The direct line manager.")
+    async def manager(self, info: Info) -> Employee | None:
+        return await _employee(info, self.row.manager_id)
+
+    @strawberry.field(description="Roles held; empty unless the caller may see them.")
+    async def roles(self, info: Info) -> list[RoleAssignment]:
+        authz = info.context.actor.authz
+        if not authz.can("role_assignment", "read", *position(self.row)):
+            return []
+        rows = await info.context.loaders.roles.load(self.row.id)
+        return [RoleAssignment.of(r) for r in rows]
+
+
+@strawberry.type(description="A role held company-wide, or over a department and its sub-departments.")
+class RoleAssignment(relay.Node):
+    id: relay.NodeID[str]
+    role: str
+    row: strawberry.Private[m.RoleAssignment]
+
+    @classmethod
+    def of(cls, row: m.RoleAssignment) -> RoleAssignment:
+        return cls(id=str(row.id), role=row.role, row=row)
+
+    @strawberry.field(description="The department whose subtree the role covers; null = company-wide.")
+    async def department(self, info: Info) -> Department | None:
+        if self.row.department_id is None:
+            return None
+        return await _department(info, self.row.department_id)
+
+    @strawberry.field
+    async def employee(self, info: Info) -> Employee | None:
+        return await _employee(info, self.row.employee_id)
+
+
+@strawberry.type
+class EmployeeEdge:
+    cursor: str
+    node: Employee
+
+
+@strawberry.type(description="A page of employees; `first` is capped at 100.")
+class EmployeeConnection:
+    edges: list[EmployeeEdge]
+    page_info: relay.PageInfo
+
+    @classmethod
+    def of(cls, page: Page[m.Employee]) -> EmployeeConnection:
+        edges = [EmployeeEdge(cursor=c, node=Employee.of(e)) for e, c in zip(page.rows, page.cursors, strict=True)]
+        return cls(
+            edges=edges,
+            page_info=relay.PageInfo(
+                has_next_page=page.has_next,
+                has_previous_page=False,
+                start_cursor=page.cursors[0] if page.cursors else None,
+                end_cursor=page.cursors[-1] if page.cursors else None,
+            ),
+        )
+
+
+async def _department(info: Info, department_id: object) -> Department | None:
+    row = await info.context.loaders.department.load(department_id)
+    if row is None or not info.context.actor.authz.can("department", "read", row.id):
+        return None
+    return Department.of(row)
+
+
+async def _employee(info: Info, employee_id: object) -> Employee | None:
+    if employee_id is None:
+        return None
+    row = await info.context.loaders.employee.load(employee_id)
+    authz = info.context.actor.authz
+    if row is None or not authz.can("employee", "read", *position(row)):
+        return None
+    if not row.is_active and not authz.can("employee", "read_inactive", *position(row)):
+        return None
+    return Employee.of(row)
+

@@ -1,0 +1,1 @@
+"""Jixiao's domain: settings, models and services. Knows nothing of GraphQL."""

@@ -1,0 +1,376 @@
+"""Authorization: the only module that talks to Casbin.
+
+Casbin decides *role x tenant x object type x action x relation* from the admin-edited files
+in ``policies/``. The server works out the caller's relation to an object from the org chart
+and the caller's role assignments. Decisions are memoized per loaded policy, so a request
+pays for a handful of dictionary look-ups rather than for ``enforce()`` per row, and lists
+become one SQL filter (see ``Grant.q``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import UUID
+
+import casbin
+from tortoise.expressions import Q
+
+from server.errors import Forbidden, NotFound
+from server.vocabulary import COMPANY_ROLES, ROLES
+
+log = logging.getLogger("jixiao.authz")
+
+OBJECT_ACTIONS: dict[str, frozenset[str]] = {
+    "company": frozenset({"read", "update"}),
+    "department": frozenset({"read", "read_inactive", "create", "update", "deactivate"}),
+    "employee": frozenset(
+        {"read", "read_personal", "read_inactive", "create", "update", "deactivate"}
+    ),
+    "role_assignment": frozenset({"read", "assign", "revoke"}),
+    "audit_entry": frozenset({"read"}),
+    "policy": frozenset({"reload"}),
+}
+RELATIONS = ("self", "team", "scope", "company")
+MODEL_FILE = "model.conf"
+POLICY_FILE = "policy.csv"
+
+
+# --------------------------------------------------------------------------- policy files
+@dataclass(frozen=True)
+class PolicyProblem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.file}:{self.line}: {self.message}"
+            if self.line
+            else f"{self.file}: {self.message}"
+        )
+
+
+class PolicyError(Exception):
+    def __init__(self, problems: list[PolicyProblem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+def _check_rule(tokens: list[str], file: str, number: int) -> list[PolicyProblem]:
+    def problem(message: str) -> list[PolicyProblem]:
+        return [PolicyProblem(file, number, message)]
+
+    kind = tokens[0]
+    if kind == "g":
+        if len(tokens) != 3:
+            return problem(
+                f"a role inheritance rule needs 'g, ROLE, PARENT_ROLE', got {len(tokens) - 1} values"
+            )
+        unknown = [t for t in tokens[1:] if t not in ROLES]
+        return (
+            problem(f"unknown role {unknown[0]!r}; roles are {', '.join(ROLES)}") if unknown else []
+        )
+    if kind != "p":
+        return problem(f"a rule starts with 'p' or 'g', not {kind!r}")
+    if len(tokens) != 6:
+        return problem(
+            f"a rule needs 'p, ROLE, TENANT, OBJECT, ACTION, RELATION', got {len(tokens) - 1} values"
+        )
+    role, tenant, obj, act, rel = tokens[1:]
+    if role not in ROLES:
+        return problem(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
+    if not tenant:
+        return problem("the tenant column is empty; use * for every company")
+    if obj not in OBJECT_ACTIONS:
+        return problem(f"unknown object {obj!r}; objects are {', '.join(OBJECT_ACTIONS)}")
+    if act not in OBJECT_ACTIONS[obj]:
+        return problem(
+            f"{obj} has no action {act!r}; its actions are {', '.join(sorted(OBJECT_ACTIONS[obj]))}"
+        )
+    if rel not in RELATIONS:
+        return problem(f"unknown relation {rel!r}; relations are {', '.join(RELATIONS)}")
+    return []
+
+
+def check_policy_files(policy_dir: Path) -> list[PolicyProblem]:
+    """Everything wrong with the two files, with line numbers; empty when they are good."""
+    problems: list[PolicyProblem] = []
+    model_path, policy_path = policy_dir / MODEL_FILE, policy_dir / POLICY_FILE
+    for path in (model_path, policy_path):
+        if not path.is_file():
+            problems.append(PolicyProblem(path.name, 0, f"file not found at {path}"))
+    if problems:
+        return problems
+    try:
+        casbin.Enforcer(str(model_path))
+    except Exception as exc:  # casbin reports model syntax errors with assorted exception types
+        problems.append(PolicyProblem(MODEL_FILE, 0, f"the model does not load: {exc}"))
+    try:
+        text = policy_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [*problems, PolicyProblem(POLICY_FILE, 0, f"cannot be read: {exc}")]
+    rules = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        tokens = [t.strip() for t in next(csv.reader([stripped], skipinitialspace=True))]
+        problems.extend(_check_rule(tokens, POLICY_FILE, number))
+        rules += tokens[0] == "p"
+    if rules == 0 and not problems:
+        problems.append(PolicyProblem(POLICY_FILE, 0, "has no 'p' rules; it would deny everything"))
+    return problems
+
+
+class CompiledPolicy:
+    """A loaded enforcer plus the memo of its decisions. Replaced whole on reload."""
+
+    def __init__(self, enforcer: casbin.Enforcer, version: int) -> None:
+        self._enforcer = enforcer
+        self.version = version
+        self.loaded_at = datetime.now(UTC)
+        self.rule_count = len(enforcer.get_policy())
+        self._memo: dict[tuple[str, str, str, str], frozenset[str]] = {}
+
+    def relations(self, role: str, tenant: str, obj: str, act: str) -> frozenset[str]:
+        """The relations under which ``role`` may do ``act`` on ``obj`` in ``tenant``."""
+        key = (role, tenant, obj, act)
+        found = self._memo.get(key)
+        if found is None:
+            found = frozenset(
+                rel for rel in RELATIONS if self._enforcer.enforce(role, tenant, obj, act, rel)
+            )
+            self._memo[key] = found
+        return found
+
+    @classmethod
+    def from_files(cls, policy_dir: Path, version: int) -> CompiledPolicy:
+        problems = check_policy_files(policy_dir)
+        if problems:
+            raise PolicyError(problems)
+        enforcer = casbin.Enforcer(str(policy_dir / MODEL_FILE), str(policy_dir / POLICY_FILE))
+        compiled = cls(enforcer, version)
+        # Smoke decision: a policy that cannot even let people see their own company is broken.
+        if not any(compiled.relations(r, "*smoke*", "company", "read") for r in ROLES):
+            raise PolicyError([PolicyProblem(POLICY_FILE, 0, "no role may read its company")])
+        return compiled
+
+
+class PolicyStore:
+    """Holds the policy in force. Reload builds a new one and swaps it in one assignment."""
+
+    def __init__(self, policy_dir: Path) -> None:
+        self.policy_dir = policy_dir
+        self.current = CompiledPolicy.from_files(policy_dir, version=1)
+        self.last_error: PolicyError | None = None
+        self._lock = asyncio.Lock()
+
+    async def reload(self) -> CompiledPolicy:
+        """Load the files again; on any problem keep the old policy and raise PolicyError."""
+        async with self._lock:
+            try:
+                fresh = await asyncio.to_thread(
+                    CompiledPolicy.from_files, self.policy_dir, self.current.version + 1
+                )
+            except PolicyError as exc:
+                self.last_error = exc
+                log.error(
+                    "policy reload refused, version %s stays in force: %s",
+                    self.current.version,
+                    exc,
+                )
+                raise
+            self.current = fresh
+            self.last_error = None
+            log.info("policy version %s loaded (%s rules)", fresh.version, fresh.rule_count)
+            return fresh
+
+    async def watch(self, interval: float) -> None:
+        """Reload whenever the files change on disk; runs until cancelled."""
+        from watchfiles import awatch  # imported lazily: only the server process watches
+
+        async for _changes in awatch(self.policy_dir, step=int(interval * 1000), rust_timeout=0):
+            try:
+                await self.reload()
+            except PolicyError:
+                pass  # already logged; the last good policy stays in force
+
+
+# --------------------------------------------------------------------------- the caller
+@dataclass(frozen=True)
+class Caller:
+    """The signed-in person, with role assignments as (role, department id or None)."""
+
+    employee_id: UUID
+    company_id: UUID
+    tenant: str
+    department_id: UUID
+    session_id: UUID | None
+    assignments: tuple[tuple[str, UUID | None], ...]
+
+    @property
+    def roles(self) -> frozenset[str]:
+        # Every active person is an employee; the other roles come from assignments.
+        return frozenset({"employee", *(role for role, _ in self.assignments)})
+
+
+@dataclass(frozen=True)
+class OrgTree:
+    """Department parent links of one company, for subtree questions."""
+
+    children: dict[UUID, tuple[UUID, ...]]
+
+    @classmethod
+    def from_links(cls, links: Iterable[tuple[UUID, UUID | None]]) -> OrgTree:
+        children: dict[UUID, list[UUID]] = {}
+        for dept_id, parent_id in links:
+            if parent_id is not None:
+                children.setdefault(parent_id, []).append(dept_id)
+        return cls({k: tuple(v) for k, v in children.items()})
+
+    def subtree(self, roots: Iterable[UUID]) -> frozenset[UUID]:
+        seen: set[UUID] = set()
+        stack = list(roots)
+        while stack:
+            node = stack.pop()
+            if node not in seen:
+                seen.add(node)
+                stack.extend(self.children.get(node, ()))
+        return frozenset(seen)
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Which objects of one type an action covers for the caller."""
+
+    everything: bool = False
+    departments: frozenset[UUID] = frozenset()
+    own: bool = False
+    team: bool = False
+    caller: Caller | None = field(default=None, compare=False)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.everything or self.departments or self.own or self.team)
+
+    def q(
+        self, *, department: str, owner: str | None = None, manager: str | None = None
+    ) -> Q | None:
+        """A SQL filter for rows whose columns are named as given; None when all rows pass."""
+        if self.everything:
+            return None
+        assert self.caller is not None
+        terms: list[Q] = []
+        if self.departments:
+            terms.append(Q(**{f"{department}__in": list(self.departments)}))
+        if self.own:
+            if owner is not None:
+                terms.append(Q(**{owner: self.caller.employee_id}))
+            else:  # a department's "self" is the caller's own department
+                terms.append(Q(**{department: self.caller.department_id}))
+        if self.team and manager is not None:
+            terms.append(Q(**{manager: self.caller.employee_id}))
+        if not terms:
+            return Q(**{f"{department}__in": []})
+        return Q(*terms, join_type=Q.OR)
+
+    def allows(
+        self,
+        department_id: UUID | None,
+        owner_id: UUID | None = None,
+        manager_id: UUID | None = None,
+    ) -> bool:
+        if self.everything:
+            return True
+        caller = self.caller
+        if caller is None:
+            return False
+        if department_id is not None and department_id in self.departments:
+            return True
+        if self.own:
+            if owner_id is not None and owner_id == caller.employee_id:
+                return True
+            if owner_id is None and department_id == caller.department_id:
+                return True
+        return self.team and manager_id is not None and manager_id == caller.employee_id
+
+
+class Authorizer:
+    """Per-request authorization for one caller; grants are computed once per (object, action)."""
+
+    def __init__(self, caller: Caller, policy: CompiledPolicy, tree: OrgTree | None) -> None:
+        self.caller = caller
+        self.policy = policy
+        self._tree = tree
+        self._grants: dict[tuple[str, str], Grant] = {}
+
+    def grant(self, obj: str, act: str) -> Grant:
+        key = (obj, act)
+        cached = self._grants.get(key)
+        if cached is not None:
+            return cached
+        everything = own = team = False
+        roots: set[UUID] = set()
+        for role in self.caller.roles:
+            rels = self.policy.relations(role, self.caller.tenant, obj, act)
+            if not rels:
+                continue
+            everything |= "company" in rels
+            own |= "self" in rels
+            team |= "team" in rels
+            if "scope" in rels:
+                scopes = [d for r, d in self.caller.assignments if r == role]
+                if role in COMPANY_ROLES or None in scopes:
+                    everything = True
+                else:
+                    roots.update(d for d in scopes if d is not None)
+        departments = (
+            self._tree.subtree(roots) if roots and self._tree and not everything else frozenset()
+        )
+        result = Grant(everything, departments, own, team, self.caller)
+        self._grants[key] = result
+        return result
+
+    def can(
+        self,
+        obj: str,
+        act: str,
+        department_id: UUID | None,
+        owner_id: UUID | None = None,
+        manager_id: UUID | None = None,
+    ) -> bool:
+        return self.grant(obj, act).allows(department_id, owner_id, manager_id)
+
+    def require(
+        self,
+        obj: str,
+        act: str,
+        department_id: UUID | None,
+        owner_id: UUID | None = None,
+        manager_id: UUID | None = None,
+    ) -> None:
+        """NOT_FOUND when the caller may not even see the object, FORBIDDEN when only the act is denied."""
+        if act != "read" and not self.can(obj, "read", department_id, owner_id, manager_id):
+            raise NotFound(obj)
+        if not self.can(obj, act, department_id, owner_id, manager_id):
+            if act == "read":
+                raise NotFound(obj)
+            raise Forbidden("forbidden", action=act, object_type=obj)
+
+    def require_some(self, obj: str, act: str) -> Grant:
+        """For lists and company-level actions: the grant, or FORBIDDEN when it covers nothing."""
+        found = self.grant(obj, act)
+        if found.empty:
+            raise Forbidden("forbidden", action=act, object_type=obj)
+        return found
+
+
+def needs_tree(caller: Caller) -> bool:
+    """Only department-scoped roles need the org tree; most callers skip that query."""
+    return any(dept is not None for _, dept in caller.assignments)

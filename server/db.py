@@ -1,0 +1,46 @@
+"""Database lifecycle: one Tortoise context per app, entered for each request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+from tortoise.context import TortoiseContext
+
+from server.models import MODEL_MODULES
+
+
+def ensure_sqlite_folder(database_url: str) -> None:
+    """SQLite creates the file but not its folder (the default lives under ./var/)."""
+    parsed = urlparse(database_url)
+    if parsed.scheme == "sqlite" and database_url not in {"sqlite://:memory:"}:
+        path = Path(database_url.removeprefix("sqlite://"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+async def open_database(
+    database_url: str, *, create_schema: bool = True, create_db: bool = False
+) -> TortoiseContext:
+    """Connect, create missing tables, and return the context owning the connections."""
+    ensure_sqlite_folder(database_url)
+    ctx = TortoiseContext()
+    with ctx:
+        await ctx.init(
+            db_url=database_url,
+            modules={"models": MODEL_MODULES},
+            use_tz=True,
+            timezone="UTC",
+            _create_db=create_db,
+        )
+        if create_schema:
+            await ctx.generate_schemas(safe=True)
+    return ctx
+
+
+async def database_reachable(ctx: TortoiseContext) -> bool:
+    try:
+        with ctx:
+            await ctx.db().execute_query("SELECT 1")
+    except Exception:  # any driver error means "not reachable" to the health check
+        return False
+    return True

@@ -1,0 +1,1 @@
+"""Demo tenants' seed data: pure-Python, deterministic, no database imports."""

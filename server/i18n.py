@@ -1,0 +1,165 @@
+"""User-facing messages in English and Simplified Chinese, chosen by ``Accept-Language``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SUPPORTED = ("en", "zh")
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # key: (English, 简体中文)
+    "not_found": ("No {object_type} with that ID exists.", "找不到该{object_type}。"),
+    "unauthenticated": ("Please sign in first.", "请先登录。"),
+    "bad_credentials": ("Wrong username or password.", "用户名或密码错误。"),
+    "login_throttled": (
+        "Too many failed sign-in attempts. Try again in {seconds} seconds.",
+        "登录失败次数过多，请在 {seconds} 秒后重试。",
+    ),
+    "token_invalid": (
+        "Your session is invalid or has expired. Please sign in again.",
+        "会话无效或已过期，请重新登录。",
+    ),
+    "forbidden": (
+        "Your role does not allow you to {action} this {object_type}.",
+        "您的角色无权对该{object_type}执行“{action}”操作。",
+    ),
+    "required": ("{field} is required.", "{field} 为必填项。"),
+    "too_long": ("{field} must be at most {max} characters.", "{field} 最多 {max} 个字符。"),
+    "invalid_format": ("{field} is not valid: {hint}.", "{field} 格式不正确：{hint}。"),
+    "invalid_id": ("{field} is not a valid ID.", "{field} 不是有效的 ID。"),
+    "wrong_id_type": (
+        "{field} must be the ID of a {expected}.",
+        "{field} 必须是{expected}的 ID。",
+    ),
+    "page_size": (
+        "`first` must be between 0 and {max}.",
+        "`first` 必须介于 0 到 {max} 之间。",
+    ),
+    "bad_cursor": ("The cursor `after` is not valid.", "分页游标 `after` 无效。"),
+    "date_range": (
+        "{field} must be between {min} and {max}.",
+        "{field} 必须介于 {min} 与 {max} 之间。",
+    ),
+    "password_weak": (
+        "The password must be at least {min} characters long.",
+        "密码长度至少为 {min} 个字符。",
+    ),
+    "username_taken": ("The username {username} is already taken.", "用户名 {username} 已被占用。"),
+    "employee_number_taken": (
+        "Employee number {number} is already used in this company.",
+        "工号 {number} 在本公司已被使用。",
+    ),
+    "department_name_taken": (
+        "A department named {name} already exists under the same parent.",
+        "同一上级部门下已存在名为 {name} 的部门。",
+    ),
+    "inactive_reference": (
+        "{field} refers to a deactivated {object_type}.",
+        "{field} 指向已停用的{object_type}。",
+    ),
+    "self_manager": ("An employee cannot be their own manager.", "员工不能成为自己的上级。"),
+    "manager_cycle": (
+        "That manager would create a reporting cycle.",
+        "该上级设置会形成汇报关系循环。",
+    ),
+    "department_cycle": (
+        "A department cannot be moved under itself or one of its sub-departments.",
+        "部门不能移动到自身或其下级部门之下。",
+    ),
+    "root_department": (
+        "The top-level department cannot be moved or deactivated.",
+        "顶级部门不能移动或停用。",
+    ),
+    "department_not_empty": (
+        "The department still has {employees} active employees and {children} active "
+        "sub-departments; move them first.",
+        "该部门仍有 {employees} 名在职员工和 {children} 个启用的下级部门，请先调整。",
+    ),
+    "already_inactive": ("This {object_type} is already deactivated.", "该{object_type}已停用。"),
+    "role_unknown": (
+        "Unknown role {role}; use one of {roles}.",
+        "未知角色 {role}，可选：{roles}。",
+    ),
+    "role_scope": (
+        "The role {role} is {scope}.",
+        "角色 {role} {scope}。",
+    ),
+    "role_exists": (
+        "{name} already holds this role in this scope.",
+        "{name} 已在该范围内拥有此角色。",
+    ),
+    "last_admin": (
+        "This is the company's last tenant admin; assign another admin first.",
+        "这是公司最后一位系统管理员，请先指定其他管理员。",
+    ),
+    "policy_invalid": ("The policy files were refused: {detail}", "策略文件被拒绝：{detail}"),
+    "nothing_to_update": ("Give at least one field to change.", "请至少提供一个要修改的字段。"),
+    "query_invalid": ("{detail}", "请求无效：{detail}"),
+    "internal": (
+        "Something went wrong on our side. It has been logged (request {request_id}).",
+        "服务器内部错误，已记录（请求 {request_id}）。",
+    ),
+}
+
+OBJECT_NAMES: dict[str, tuple[str, str]] = {
+    "object": ("object", "对象"),
+    "company": ("company", "公司"),
+    "department": ("department", "部门"),
+    "employee": ("employee", "员工"),
+    "role_assignment": ("role assignment", "角色分配"),
+    "audit_entry": ("audit entry", "审计记录"),
+    "policy": ("policy", "策略"),
+    "session": ("session", "会话"),
+}
+
+ACTION_NAMES: dict[str, tuple[str, str]] = {
+    "read": ("read", "查看"),
+    "read_personal": ("read personal data of", "查看个人信息"),
+    "read_inactive": ("list deactivated", "查看已停用"),
+    "create": ("create", "创建"),
+    "update": ("update", "修改"),
+    "deactivate": ("deactivate", "停用"),
+    "assign": ("assign", "分配"),
+    "revoke": ("revoke", "撤销"),
+    "reload": ("reload", "重新加载"),
+}
+
+
+def negotiate(accept_language: str | None) -> str:
+    """Pick ``zh`` or ``en`` from an Accept-Language header, honouring q-values."""
+    if not accept_language:
+        return "en"
+    ranked: list[tuple[float, int, str]] = []
+    for index, part in enumerate(accept_language.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        if primary in SUPPORTED and quality > 0:
+            ranked.append((-quality, index, primary))
+    return min(ranked)[2] if ranked else "en"
+
+
+def _localize_param(value: Any, table: dict[str, tuple[str, str]], lang: str) -> Any:
+    if isinstance(value, str) and value in table:
+        return table[value][1 if lang == "zh" else 0]
+    return value
+
+
+def translate(key: str, lang: str, **params: Any) -> str:
+    english, chinese = MESSAGES.get(key, (key, key))
+    template = chinese if lang == "zh" else english
+    localized = {
+        name: _localize_param(
+            value, OBJECT_NAMES if name in {"object_type", "expected"} else ACTION_NAMES, lang
+        )
+        for name, value in params.items()
+    }
+    try:
+        return template.format(**localized)
+    except (KeyError, IndexError):
+        return template

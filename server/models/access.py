@@ -1,0 +1,50 @@
+"""Who holds which role where, and the sign-in sessions behind refresh tokens."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class RoleAssignment(Model):
+    """``employee`` holds ``role`` over ``department``'s subtree, or company-wide when null."""
+
+    id = fields.UUIDField(primary_key=True)
+    company: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Company", related_name="role_assignments", on_delete=fields.CASCADE
+    )
+    employee: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Employee", related_name="role_assignments", on_delete=fields.CASCADE
+    )
+    role = fields.CharField(max_length=20)
+    department: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.Department", related_name="role_assignments", null=True, on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    company_id: object
+    employee_id: object
+    department_id: object
+
+    class Meta:
+        table = "role_assignment"
+        unique_together = (("employee", "role", "department"),)
+
+
+class Session(Model):
+    """One sign-in; the refresh token is stored only as a hash."""
+
+    id = fields.UUIDField(primary_key=True)
+    employee: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Employee", related_name="sessions", on_delete=fields.CASCADE
+    )
+    refresh_token_hash = fields.CharField(max_length=64, unique=True)
+    expires_at = fields.DatetimeField()
+    revoked_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_refreshed_at = fields.DatetimeField(null=True)
+
+    employee_id: object
+
+    class Meta:
+        table = "session"

@@ -1,0 +1,31 @@
+"""The append-only audit log."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class AuditEntry(Model):
+    """One change made through the API. Rows are only ever inserted."""
+
+    id = fields.UUIDField(primary_key=True)
+    company: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Company", related_name="audit_entries", on_delete=fields.CASCADE
+    )
+    # Kept as a plain id, not a foreign key: the log must outlive any change to the actor.
+    actor_id = fields.UUIDField(null=True)
+    action = fields.CharField(max_length=64)
+    object_type = fields.CharField(max_length=32)
+    object_id = fields.CharField(max_length=64)
+    before = fields.JSONField(null=True)
+    after = fields.JSONField(null=True)
+    request_id = fields.CharField(max_length=64, default="")
+    client_address = fields.CharField(max_length=64, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    company_id: object
+
+    class Meta:
+        table = "audit_entry"
+        indexes = (("company", "created_at"),)

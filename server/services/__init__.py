@@ -1,0 +1,1 @@
+"""Domain services: plain async functions over the models, authorized and audited."""

@@ -1,0 +1,104 @@
+"""Role assignments: who holds which role, company-wide or over a department subtree."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from server.audit import Actor, record
+from server.errors import BadInput, Conflict, NotFound
+from server.models import RoleAssignment
+from server.services.departments import get_department
+from server.services.employees import get_employee, position
+from server.vocabulary import COMPANY_ROLES, DEPARTMENT_ROLES, ROLES
+
+ASSIGNABLE = tuple(r for r in ROLES if r != "employee")
+
+
+def _snapshot(assignment: RoleAssignment) -> dict[str, object]:
+    return {
+        "employee_id": assignment.employee_id,
+        "role": assignment.role,
+        "department_id": assignment.department_id,
+    }
+
+
+async def roles_of(actor: Actor, employee_id: UUID) -> list[RoleAssignment]:
+    employee = await get_employee(actor, employee_id)
+    if not actor.authz.can("role_assignment", "read", *position(employee)):
+        return []
+    return await RoleAssignment.filter(employee_id=employee.id).order_by("role", "created_at")
+
+
+async def assign_role(
+    actor: Actor, employee_id: UUID, role: str, department_id: UUID | None
+) -> RoleAssignment:
+    employee = await get_employee(actor, employee_id)
+    actor.authz.require("role_assignment", "assign", *position(employee))
+    if role not in ASSIGNABLE:
+        if role == "employee":
+            raise BadInput(
+                "role_scope", field="role", role=role, scope="held by every active employee"
+            )
+        raise BadInput("role_unknown", field="role", role=role, roles=", ".join(ASSIGNABLE))
+    if not employee.is_active:
+        raise BadInput("inactive_reference", field="employeeId", object_type="employee")
+    if role in COMPANY_ROLES and department_id is not None:
+        raise BadInput(
+            "role_scope", field="departmentId", role=role, scope="company-wide; omit departmentId"
+        )
+    if role in DEPARTMENT_ROLES and department_id is None:
+        raise BadInput(
+            "role_scope",
+            field="departmentId",
+            role=role,
+            scope="held over a department; give departmentId",
+        )
+    if department_id is not None:
+        dept = await get_department(actor, department_id)
+        if not dept.is_active:
+            raise BadInput("inactive_reference", field="departmentId", object_type="department")
+    exists = RoleAssignment.filter(employee_id=employee.id, role=role, department_id=department_id)
+    if await exists.exists():
+        raise Conflict("role_exists", name=employee.name)
+    try:
+        async with in_transaction():
+            assignment = await RoleAssignment.create(
+                company_id=employee.company_id,
+                employee_id=employee.id,
+                role=role,
+                department_id=department_id,
+            )
+            await record(
+                actor, "role.assign", "role_assignment", assignment.id, after=_snapshot(assignment)
+            )
+    except IntegrityError as exc:
+        raise Conflict("role_exists", name=employee.name) from exc
+    return assignment
+
+
+async def revoke_role(actor: Actor, assignment_id: UUID) -> RoleAssignment:
+    assignment = await RoleAssignment.get_or_none(
+        id=assignment_id, company_id=actor.caller.company_id
+    ).select_related("employee")
+    if assignment is None:
+        raise NotFound("role_assignment")
+    actor.authz.require("role_assignment", "revoke", *position(assignment.employee))
+    if assignment.role == "admin":
+        others = (
+            await RoleAssignment.filter(
+                company_id=assignment.company_id, role="admin", employee__is_active=True
+            )
+            .exclude(employee_id=assignment.employee_id)
+            .exists()
+        )
+        if not others:
+            raise Conflict("last_admin")
+    async with in_transaction():
+        await assignment.delete()
+        await record(
+            actor, "role.revoke", "role_assignment", assignment.id, before=_snapshot(assignment)
+        )
+    return assignment

@@ -1,0 +1,78 @@
+"""Input checks shared by services. Each failure names the field it is about."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+from server.errors import BadInput
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+_PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,18}[0-9]$")
+_USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(@[A-Za-z0-9][A-Za-z0-9.-]*)?$")
+_EMPLOYEE_NUMBER = re.compile(r"^[A-Za-z0-9-]{1,32}$")
+EARLIEST_HIRE_DATE = date(1950, 1, 1)
+
+
+def text(value: str | None, field: str, *, max_length: int = 100, required: bool = True) -> str:
+    cleaned = (value or "").strip()
+    if required and not cleaned:
+        raise BadInput("required", field=field)
+    if len(cleaned) > max_length:
+        raise BadInput("too_long", field=field, max=max_length)
+    if any(ord(ch) < 32 for ch in cleaned):
+        raise BadInput("invalid_format", field=field, hint="control characters are not allowed")
+    return cleaned
+
+
+def email(value: str, field: str = "email") -> str:
+    cleaned = text(value, field, max_length=254, required=False)
+    if cleaned and not _EMAIL.match(cleaned):
+        raise BadInput(
+            "invalid_format", field=field, hint="expected an address like name@example.com"
+        )
+    return cleaned
+
+
+def phone(value: str, field: str = "phone") -> str:
+    cleaned = text(value, field, max_length=32, required=False)
+    if cleaned and not _PHONE.match(cleaned):
+        raise BadInput("invalid_format", field=field, hint="digits, optionally starting with +")
+    return cleaned
+
+
+def username(value: str, field: str = "username") -> str:
+    cleaned = text(value, field, max_length=100)
+    if len(cleaned) < 3 or not _USERNAME.match(cleaned):
+        raise BadInput(
+            "invalid_format",
+            field=field,
+            hint="3-100 letters, digits, '.', '_' or '-', optionally followed by @company",
+        )
+    return cleaned
+
+
+def employee_number(value: str, field: str = "employeeNumber") -> str:
+    cleaned = text(value, field, max_length=32)
+    if not _EMPLOYEE_NUMBER.match(cleaned):
+        raise BadInput("invalid_format", field=field, hint="letters, digits and '-' only")
+    return cleaned
+
+
+def hire_date(value: date | None, field: str = "hireDate") -> date | None:
+    if value is None:
+        return None
+    latest = datetime.now(UTC).date() + timedelta(days=366)
+    if not EARLIEST_HIRE_DATE <= value <= latest:
+        raise BadInput(
+            "date_range", field=field, min=EARLIEST_HIRE_DATE.isoformat(), max=latest.isoformat()
+        )
+    return value
+
+
+def password(value: str, minimum: int, field: str = "password") -> str:
+    if len(value) < minimum:
+        raise BadInput("password_weak", field=field, min=minimum)
+    if len(value) > 256:
+        raise BadInput("too_long", field=field, max=256)
+    return value
