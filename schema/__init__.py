@@ -11,14 +11,16 @@ from strawberry.extensions import (
 )
 from strawberry.tools import merge_types
 
-from server.settings import Settings
+from schema.audit import AuditQuery
 from schema.auth.schema import AuthMutation
 from schema.errors import ErrorFormatter
-from schema.org.queries import OrgQuery
 from schema.org.mutations import OrgMutation
+from schema.org.queries import OrgQuery
+from schema.org.subscriptions import OrgSubscription
 from schema.policy import PolicyMutation, PolicyQuery
+from server.settings import Settings
 
-Query = merge_types("Query", (OrgQuery, PolicyQuery))
+Query = merge_types("Query", (OrgQuery, AuditQuery, PolicyQuery))
 Mutation = merge_types("Mutation", (AuthMutation, OrgMutation, PolicyMutation))
 
 
@@ -32,7 +34,9 @@ def build_schema(settings: Settings | None = None) -> Schema:
     ]
     if settings.production:
         extensions.append(DisableIntrospection)
-    return Schema(query=Query, mutation=Mutation, extensions=extensions)
+    return Schema(
+        query=Query, mutation=Mutation, subscription=OrgSubscription, extensions=extensions
+    )
 
 
 __all__ = ["Mutation", "Query", "build_schema"]

@@ -18,12 +18,12 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from schema import build_schema
+from schema.http import JixiaoGraphQL
 from server.db import database_reachable
 from server.graphiql import GRAPHIQL_ASSET_DIR, GRAPHIQL_ASSET_PREFIX
 from server.runtime import Runtime, start_runtime
 from server.settings import Settings
-from schema import build_schema
-from schema.http import JixiaoGraphQL
 
 log = logging.getLogger("jixiao")
 

@@ -9,13 +9,13 @@ from typing import Any
 from starlette.requests import Request
 from starlette.websockets import WebSocket
 
+from schema.loaders import Loaders
 from server.audit import Actor
 from server.authz import Authorizer, Caller, OrgTree, needs_tree
 from server.errors import DomainError, Unauthenticated
 from server.i18n import negotiate
 from server.models import Department
 from server.runtime import Runtime
-from schema.loaders import Loaders
 
 
 async def authorizer_for(runtime: Runtime, caller: Caller) -> Authorizer:

@@ -22,7 +22,9 @@ log = logging.getLogger("jixiao.errors")
 _SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
 
 
-def format_error(error: GraphQLError, lang: str, request_id: str, hide_suggestions: bool) -> GraphQLError:
+def format_error(
+    error: GraphQLError, lang: str, request_id: str, hide_suggestions: bool
+) -> GraphQLError:
     original = error.original_error
     extensions: dict[str, Any] = dict(error.extensions or {})
     if isinstance(original, GraphQLError) and original is not error:

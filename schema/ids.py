@@ -9,7 +9,6 @@ from strawberry.relay import GlobalID
 
 from server.errors import BadInput
 
-
 # GraphQL type name -> the object key used in messages and policies.
 OBJECT_KEYS = {
     "Company": "company",

@@ -13,5 +13,7 @@ class IsAuthenticated(BasePermission):
     error_extensions = {"code": "UNAUTHENTICATED"}  # noqa: RUF012 - strawberry's own attribute
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        _ = info.context.actor  # raises the translated UNAUTHENTICATED error when nobody is signed in
+        _ = (
+            info.context.actor
+        )  # raises the translated UNAUTHENTICATED error when nobody is signed in
         return True

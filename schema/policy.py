@@ -7,10 +7,10 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
+from schema.permissions import IsAuthenticated
 from server.audit import record
 from server.authz import PolicyError
 from server.errors import BadInput
-from schema.permissions import IsAuthenticated
 
 
 @strawberry.type(description="The policy in force.")
@@ -46,7 +46,7 @@ class PolicyQuery:
 class PolicyMutation:
     @strawberry.mutation(
         permission_classes=[IsAuthenticated],
-        description="Reload policies/ from disk. A broken file is refused and the old policy stays.",
+        description="Reload policies/ from disk; a broken file is refused, the old policy stays.",
     )
     async def reload_policies(self, info: Info) -> PolicyStatus:
         actor = info.context.actor
@@ -58,7 +58,11 @@ class PolicyMutation:
         except PolicyError as exc:
             raise BadInput("policy_invalid", detail=str(exc)) from exc
         await record(
-            actor, "policy.reload", "policy", str(fresh.version),
-            before={"version": before}, after={"version": fresh.version, "rules": fresh.rule_count},
+            actor,
+            "policy.reload",
+            "policy",
+            str(fresh.version),
+            before={"version": before},
+            after={"version": fresh.version, "rules": fresh.rule_count},
         )
         return _status(info)

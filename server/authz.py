@@ -10,6 +10,7 @@ become one SQL filter (see ``Grant.q``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import logging
 from collections.abc import Iterable
@@ -70,7 +71,7 @@ def _check_rule(tokens: list[str], file: str, number: int) -> list[PolicyProblem
     if kind == "g":
         if len(tokens) != 3:
             return problem(
-                f"a role inheritance rule needs 'g, ROLE, PARENT_ROLE', got {len(tokens) - 1} values"
+                f"a role inheritance rule needs 'g, ROLE, PARENT_ROLE', got {len(tokens) - 1}"
             )
         unknown = [t for t in tokens[1:] if t not in ROLES]
         return (
@@ -80,7 +81,7 @@ def _check_rule(tokens: list[str], file: str, number: int) -> list[PolicyProblem
         return problem(f"a rule starts with 'p' or 'g', not {kind!r}")
     if len(tokens) != 6:
         return problem(
-            f"a rule needs 'p, ROLE, TENANT, OBJECT, ACTION, RELATION', got {len(tokens) - 1} values"
+            f"a rule needs 'p, ROLE, TENANT, OBJECT, ACTION, RELATION', got {len(tokens) - 1}"
         )
     role, tenant, obj, act, rel = tokens[1:]
     if role not in ROLES:
@@ -196,10 +197,9 @@ class PolicyStore:
         from watchfiles import awatch  # imported lazily: only the server process watches
 
         async for _changes in awatch(self.policy_dir, step=int(interval * 1000), rust_timeout=0):
-            try:
+            # A refused file is already logged; the last good policy stays in force.
+            with contextlib.suppress(PolicyError):
                 await self.reload()
-            except PolicyError:
-                pass  # already logged; the last good policy stays in force
 
 
 # --------------------------------------------------------------------------- the caller
@@ -310,6 +310,10 @@ class Authorizer:
         self._tree = tree
         self._grants: dict[tuple[str, str], Grant] = {}
 
+    def with_policy(self, policy: CompiledPolicy) -> Authorizer:
+        """The same caller and org tree, deciding under another (newer) policy."""
+        return Authorizer(self.caller, policy, self._tree)
+
     def grant(self, obj: str, act: str) -> Grant:
         key = (obj, act)
         cached = self._grants.get(key)
@@ -355,7 +359,7 @@ class Authorizer:
         owner_id: UUID | None = None,
         manager_id: UUID | None = None,
     ) -> None:
-        """NOT_FOUND when the caller may not even see the object, FORBIDDEN when only the act is denied."""
+        """NOT_FOUND when the object is out of sight, FORBIDDEN when only the act is denied."""
         if act != "read" and not self.can(obj, "read", department_id, owner_id, manager_id):
             raise NotFound(obj)
         if not self.can(obj, act, department_id, owner_id, manager_id):

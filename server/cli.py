@@ -72,8 +72,11 @@ def _policy_check(path: str | None, settings: Settings) -> int:
     problems = check_policy_files(folder)
     if problems:
         for problem in problems:
-            print(f"{folder / problem.file}:{problem.line}: {problem.message}" if problem.line
-                  else f"{folder / problem.file}: {problem.message}")
+            print(
+                f"{folder / problem.file}:{problem.line}: {problem.message}"
+                if problem.line
+                else f"{folder / problem.file}: {problem.message}"
+            )
         print(f"{len(problems)} problem(s); the policy would be refused.", file=sys.stderr)
         return 1
     print(f"{folder}: policy OK")
@@ -81,7 +84,9 @@ def _policy_check(path: str | None, settings: Settings) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="jixiao", description="Jixiao performance management server")
+    parser = argparse.ArgumentParser(
+        prog="jixiao", description="Jixiao performance management server"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the GraphQL server")
     serve.add_argument("--host", default="127.0.0.1")
@@ -99,7 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"jixiao: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     logging.getLogger("casbin").setLevel(logging.WARNING)  # it logs the whole model at INFO
     if args.command == "serve":
         return _serve(args, settings)

@@ -19,18 +19,25 @@ def ensure_sqlite_folder(database_url: str) -> None:
 
 
 async def open_database(
-    database_url: str, *, create_schema: bool = True, create_db: bool = False
+    database_url: str, *, create_schema: bool = True, connection_name: str = "default"
 ) -> TortoiseContext:
-    """Connect, create missing tables, and return the context owning the connections."""
+    """Connect, create missing tables, and return the context owning the connections.
+
+    Tortoise caches prepared SQL per connection name, so a process that uses two database
+    kinds one after the other (the test suite) gives each its own name.
+    """
     ensure_sqlite_folder(database_url)
     ctx = TortoiseContext()
     with ctx:
         await ctx.init(
-            db_url=database_url,
-            modules={"models": MODEL_MODULES},
+            config={
+                "connections": {connection_name: database_url},
+                "apps": {
+                    "models": {"models": MODEL_MODULES, "default_connection": connection_name}
+                },
+            },
             use_tz=True,
             timezone="UTC",
-            _create_db=create_db,
         )
         if create_schema:
             await ctx.generate_schemas(safe=True)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from tortoise.expressions import Q
@@ -43,9 +44,20 @@ def check_first(first: int) -> int:
     return first
 
 
-def after_filter(key_field: str, cursor: str | None) -> Q | None:
-    """Rows strictly after the cursor in (key_field, id) order."""
+def after_filter(
+    key_field: str,
+    cursor: str | None,
+    *,
+    descending: bool = False,
+    parse: Callable[[str], Any] = str,
+) -> Q | None:
+    """Rows strictly after the cursor in (key_field, id) order, or the reverse order."""
     if cursor is None:
         return None
-    key, row_id = decode_cursor(cursor)
-    return Q(**{f"{key_field}__gt": key}) | Q(**{key_field: key, "id__gt": row_id})
+    raw_key, row_id = decode_cursor(cursor)
+    try:
+        key = parse(raw_key)
+    except ValueError as exc:
+        raise BadInput("bad_cursor", field="after") from exc
+    op = "lt" if descending else "gt"
+    return Q(**{f"{key_field}__{op}": key}) | Q(**{key_field: key, f"id__{op}": row_id})

@@ -34,10 +34,12 @@ class Runtime:
         await self.db.close_connections()
 
 
-async def start_runtime(settings: Settings, *, watch_policies: bool = True) -> Runtime:
+async def start_runtime(
+    settings: Settings, *, watch_policies: bool = True, connection_name: str = "default"
+) -> Runtime:
     settings.validate()
     policies = PolicyStore(settings.policy_dir)  # refuses to start on a broken policy
-    db = await open_database(settings.database_url)
+    db = await open_database(settings.database_url, connection_name=connection_name)
     runtime = Runtime(settings, db, policies, AuthService(settings))
     if settings.demo:
         with db:

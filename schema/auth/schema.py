@@ -7,12 +7,14 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
-from server.services.auth import Tokens
 from schema.org.types import Employee
 from schema.permissions import IsAuthenticated
+from server.services.auth import Tokens
 
 
-@strawberry.type(description="Tokens for a signed-in session. Send `Authorization: Bearer <accessToken>`.")
+@strawberry.type(
+    description="Tokens for a signed-in session. Send `Authorization: Bearer <accessToken>`."
+)
 class AuthPayload:
     access_token: str
     access_token_expires_at: datetime
@@ -44,7 +46,9 @@ class AuthMutation:
         tokens = await info.context.runtime.auth.login(username, password)
         return await _signed_in_as(info, tokens)
 
-    @strawberry.mutation(description="New tokens for a refresh token; the old refresh token stops working.")
+    @strawberry.mutation(
+        description="New tokens for a refresh token; the old refresh token stops working."
+    )
     async def refresh(self, info: Info, refresh_token: str) -> AuthPayload:
         tokens = await info.context.runtime.auth.refresh(refresh_token)
         return await _signed_in_as(info, tokens)

@@ -8,10 +8,10 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from server.services import departments, employees, roles
 from schema import ids
 from schema.org.types import Department, Employee, RoleAssignment
 from schema.permissions import IsAuthenticated
+from server.services import departments, employees, roles
 
 AUTH = [IsAuthenticated]
 
@@ -76,7 +76,8 @@ class AssignRoleInput:
     employee_id: strawberry.ID
     role: str
     department_id: strawberry.ID | None = strawberry.field(
-        default=None, description="For vp and dept_manager: the department subtree they hold it over."
+        default=None,
+        description="For vp and dept_manager: the department subtree they hold it over.",
     )
 
 
@@ -106,7 +107,9 @@ class OrgMutation:
             ids.decode(id, "Department"),
             name=input.name if _given(input.name) else None,
             kind=input.kind if _given(input.kind) else None,
-            parent_id=ids.decode(input.parent_id, "Department", "parentId") if _given(input.parent_id) else None,
+            parent_id=ids.decode(input.parent_id, "Department", "parentId")
+            if _given(input.parent_id)
+            else None,
             manager_id=_optional_id(input.manager_id, "Employee", "managerId"),
             supervisor_id=_optional_id(input.supervisor_id, "Employee", "supervisorId"),
         )
@@ -117,7 +120,9 @@ class OrgMutation:
         description="Deactivate an empty department (no active employees or sub-departments).",
     )
     async def deactivate_department(self, info: Info, id: strawberry.ID) -> Department:
-        row = await departments.deactivate_department(info.context.actor, ids.decode(id, "Department"))
+        row = await departments.deactivate_department(
+            info.context.actor, ids.decode(id, "Department")
+        )
         return Department.of(row)
 
     @strawberry.mutation(permission_classes=AUTH)
@@ -137,22 +142,35 @@ class OrgMutation:
         return Employee.of(await employees.create_employee(info.context.actor, data))
 
     @strawberry.mutation(permission_classes=AUTH)
-    async def update_employee(self, info: Info, id: strawberry.ID, input: UpdateEmployeeInput) -> Employee:
+    async def update_employee(
+        self, info: Info, id: strawberry.ID, input: UpdateEmployeeInput
+    ) -> Employee:
         changes: dict[str, Any] = {
             key: getattr(input, key)
-            for key in ("username", "name", "title", "employee_number", "phone", "email", "hire_date", "password")
+            for key in (
+                "username",
+                "name",
+                "title",
+                "employee_number",
+                "phone",
+                "email",
+                "hire_date",
+                "password",
+            )
             if _given(getattr(input, key))
         }
         if _given(input.department_id):
             changes["department_id"] = ids.decode(input.department_id, "Department", "departmentId")
         if input.manager_id is not strawberry.UNSET:
             changes["manager_id"] = _optional_id(input.manager_id, "Employee", "managerId")
-        row = await employees.update_employee(info.context.actor, ids.decode(id, "Employee"), changes)
+        row = await employees.update_employee(
+            info.context.actor, ids.decode(id, "Employee"), changes
+        )
         return Employee.of(row)
 
     @strawberry.mutation(
         permission_classes=AUTH,
-        description="Deactivate an employee: they can no longer sign in and are signed out everywhere.",
+        description="Deactivate an employee: no more sign-in, and signed out everywhere.",
     )
     async def deactivate_employee(self, info: Info, id: strawberry.ID) -> Employee:
         row = await employees.deactivate_employee(info.context.actor, ids.decode(id, "Employee"))
@@ -171,7 +189,9 @@ class OrgMutation:
         )
         return RoleAssignment.of(row)
 
-    @strawberry.mutation(permission_classes=AUTH, description="Revoke a role assignment; returns it as it was.")
+    @strawberry.mutation(
+        permission_classes=AUTH, description="Revoke a role assignment; returns it as it was."
+    )
     async def revoke_role(self, info: Info, id: strawberry.ID) -> RoleAssignment:
         row = await roles.revoke_role(info.context.actor, ids.decode(id, "RoleAssignment"))
         return RoleAssignment.of(row)

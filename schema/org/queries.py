@@ -6,12 +6,12 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from server import models as m
-from server.errors import NotFound
-from server.services import departments, employees
 from schema import ids
 from schema.org.types import Company, Department, Employee, EmployeeConnection, RoleAssignment
 from schema.permissions import IsAuthenticated
+from server import models as m
+from server.errors import NotFound
+from server.services import departments, employees
 
 AUTH = [IsAuthenticated]
 
@@ -48,7 +48,9 @@ class OrgQuery:
         description="Visible departments, parents before children (depth-first).",
     )
     async def departments(self, info: Info, include_inactive: bool = False) -> list[Department]:
-        rows = await departments.list_departments(info.context.actor, include_inactive=include_inactive)
+        rows = await departments.list_departments(
+            info.context.actor, include_inactive=include_inactive
+        )
         return [Department.of(d) for d in rows]
 
     @strawberry.field(permission_classes=AUTH)
@@ -70,7 +72,11 @@ class OrgQuery:
         search: str | None = None,
         include_inactive: bool = False,
     ) -> EmployeeConnection:
-        dept = None if department_id is None else ids.decode(department_id, "Department", "departmentId")
+        dept = (
+            None
+            if department_id is None
+            else ids.decode(department_id, "Department", "departmentId")
+        )
         page = await employees.list_employees(
             info.context.actor,
             first=first,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
@@ -23,10 +24,14 @@ class Company(relay.Node):
 
     @classmethod
     def of(cls, row: m.Company) -> Company:
-        return cls(id=str(row.id), slug=row.slug, name=row.name, name_zh=row.name_zh, timezone=row.timezone)
+        return cls(
+            id=str(row.id), slug=row.slug, name=row.name, name_zh=row.name_zh, timezone=row.timezone
+        )
 
 
-@strawberry.type(description="A department; divisions and the executive office are departments too.")
+@strawberry.type(
+    description="A department; divisions and the executive office are departments too."
+)
 class Department(relay.Node):
     id: relay.NodeID[str]
     name: str
@@ -94,11 +99,15 @@ class Employee(relay.Node):
     def personal_data_visible(self, info: Info) -> bool:
         return info.context.actor.authz.can("employee", "read_personal", *position(self.row))
 
-    @strawberry.field(description="Mobile phone; masked (138****5678) for callers outside the person's line.")
+    @strawberry.field(
+        description="Mobile phone; masked (138****5678) for callers outside the person's line."
+    )
     def phone(self, info: Info) -> str:
         return self.row.phone if self.personal_data_visible(info) else mask_phone(self.row.phone)
 
-    @strawberry.field(description="E-mail; masked (z***@example.com) for callers outside the person's line.")
+    @strawberry.field(
+        description="E-mail; masked (z***@example.com) for callers outside the person's line."
+    )
     def email(self, info: Info) -> str:
         return self.row.email if self.personal_data_visible(info) else mask_email(self.row.email)
 
@@ -131,7 +140,9 @@ class Employee(relay.Node):
         return [RoleAssignment.of(r) for r in rows]
 
 
-@strawberry.type(description="A role held company-wide, or over a department and its sub-departments.")
+@strawberry.type(
+    description="A role held company-wide, or over a department and its sub-departments."
+)
 class RoleAssignment(relay.Node):
     id: relay.NodeID[str]
     role: str
@@ -141,7 +152,9 @@ class RoleAssignment(relay.Node):
     def of(cls, row: m.RoleAssignment) -> RoleAssignment:
         return cls(id=str(row.id), role=row.role, row=row)
 
-    @strawberry.field(description="The department whose subtree the role covers; null = company-wide.")
+    @strawberry.field(
+        description="The department whose subtree the role covers; null = company-wide."
+    )
     async def department(self, info: Info) -> Department | None:
         if self.row.department_id is None:
             return None
@@ -165,7 +178,10 @@ class EmployeeConnection:
 
     @classmethod
     def of(cls, page: Page[m.Employee]) -> EmployeeConnection:
-        edges = [EmployeeEdge(cursor=c, node=Employee.of(e)) for e, c in zip(page.rows, page.cursors, strict=True)]
+        edges = [
+            EmployeeEdge(cursor=c, node=Employee.of(e))
+            for e, c in zip(page.rows, page.cursors, strict=True)
+        ]
         return cls(
             edges=edges,
             page_info=relay.PageInfo(
@@ -194,4 +210,3 @@ async def _employee(info: Info, employee_id: object) -> Employee | None:
     if not row.is_active and not authz.can("employee", "read_inactive", *position(row)):
         return None
     return Employee.of(row)
-

@@ -15,7 +15,9 @@ DEMO_PASSWORD = "jixiao-demo"
 Progress = Callable[[str, int], None]
 
 
-async def load_company(spec: CompanySpec, password_hash: str, progress: Progress | None = None) -> bool:
+async def load_company(
+    spec: CompanySpec, password_hash: str, progress: Progress | None = None
+) -> bool:
     """Create one demo tenant; False when a company with that slug already exists."""
     if await Company.exists(slug=spec.slug):
         return False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -25,6 +27,14 @@ class AuditEntry(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
 
     company_id: object
+
+    async def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._saved_in_db:
+            raise PermissionError("audit entries are append-only")
+        await super().save(*args, **kwargs)
+
+    async def delete(self, *args: Any, **kwargs: Any) -> None:
+        raise PermissionError("audit entries are append-only")
 
     class Meta:
         table = "audit_entry"

@@ -12,10 +12,17 @@ from tortoise.transactions import in_transaction
 from server import validation
 from server.audit import Actor, changed, record
 from server.errors import BadInput, Conflict, NotFound
+from server.events import OrgChange, org_events
 from server.models import Department, Employee
 from server.vocabulary import DEPARTMENT_KINDS
 
 UNSET: Any = object()
+
+
+def _publish(actor: Actor, action: str, dept: Department) -> None:
+    org_events.publish(
+        OrgChange(actor.caller.company_id, action, "department", dept.id, department_id=dept.id)
+    )
 
 
 def snapshot(dept: Department) -> dict[str, Any]:
@@ -132,6 +139,7 @@ async def create_department(actor: Actor, data: DepartmentInput) -> Department:
             supervisor_id=supervisor_id,
         )
         await record(actor, "department.create", "department", dept.id, after=snapshot(dept))
+    _publish(actor, "department.create", dept)
     return dept
 
 
@@ -184,6 +192,7 @@ async def update_department(
             await record(actor, "department.update", "department", dept.id, before=old, after=new)
     except IntegrityError as exc:
         raise Conflict("department_name_taken", name=dept.name) from exc
+    _publish(actor, "department.update", dept)
     return dept
 
 
@@ -209,4 +218,5 @@ async def deactivate_department(actor: Actor, department_id: UUID) -> Department
             before={"is_active": True},
             after={"is_active": False},
         )
+    _publish(actor, "department.deactivate", dept)
     return dept

@@ -15,6 +15,7 @@ from server import validation
 from server.audit import Actor, changed, record
 from server.authz import OrgTree
 from server.errors import BadInput, Conflict, NotFound
+from server.events import OrgChange, org_events
 from server.models import Department, Employee, RoleAssignment
 from server.paging import Page, after_filter, check_first, encode_cursor
 from server.services.auth import MIN_PASSWORD_LENGTH, hash_password, revoke_sessions
@@ -36,6 +37,12 @@ def snapshot(e: Employee) -> dict[str, Any]:
         "hire_date": e.hire_date,
         "is_active": e.is_active,
     }
+
+
+def publish(actor: Actor, action: str, object_type: str, object_id: Any, e: Employee) -> None:
+    org_events.publish(
+        OrgChange(actor.caller.company_id, action, object_type, object_id, *position(e))
+    )
 
 
 def position(e: Employee) -> tuple[Any, Any, Any]:
@@ -131,9 +138,12 @@ async def _unique(
         and await Employee.filter(username=username).exclude(id=except_id).exists()
     ):
         raise Conflict("username_taken", username=username)
-    if number is not None and await Employee.filter(
-        company_id=company_id, employee_number=number
-    ).exclude(id=except_id).exists():
+    if (
+        number is not None
+        and await Employee.filter(company_id=company_id, employee_number=number)
+        .exclude(id=except_id)
+        .exists()
+    ):
         raise Conflict("employee_number_taken", number=number)
 
 
@@ -182,6 +192,7 @@ async def create_employee(actor: Actor, data: EmployeeInput) -> Employee:
             )
     except IntegrityError as exc:  # a concurrent create took the name between check and insert
         raise Conflict("username_taken", username=fields["username"]) from exc
+    publish(actor, "employee.create", "employee", employee.id, employee)
     return employee
 
 
@@ -232,6 +243,7 @@ async def update_employee(actor: Actor, employee_id: UUID, changes: dict[str, An
             await record(actor, "employee.update", "employee", employee.id, before=old, after=new)
     except IntegrityError as exc:
         raise Conflict("username_taken", username=employee.username) from exc
+    publish(actor, "employee.update", "employee", employee.id, employee)
     return employee
 
 
@@ -257,4 +269,5 @@ async def deactivate_employee(actor: Actor, employee_id: UUID) -> Employee:
             before={"is_active": True},
             after={"is_active": False},
         )
+    publish(actor, "employee.deactivate", "employee", employee.id, employee)
     return employee

@@ -11,7 +11,7 @@ from server.audit import Actor, record
 from server.errors import BadInput, Conflict, NotFound
 from server.models import RoleAssignment
 from server.services.departments import get_department
-from server.services.employees import get_employee, position
+from server.services.employees import get_employee, position, publish
 from server.vocabulary import COMPANY_ROLES, DEPARTMENT_ROLES, ROLES
 
 ASSIGNABLE = tuple(r for r in ROLES if r != "employee")
@@ -76,6 +76,7 @@ async def assign_role(
             )
     except IntegrityError as exc:
         raise Conflict("role_exists", name=employee.name) from exc
+    publish(actor, "role.assign", "role_assignment", assignment.id, employee)
     return assignment
 
 
@@ -101,4 +102,5 @@ async def revoke_role(actor: Actor, assignment_id: UUID) -> RoleAssignment:
         await record(
             actor, "role.revoke", "role_assignment", assignment.id, before=_snapshot(assignment)
         )
+    publish(actor, "role.revoke", "role_assignment", assignment.id, assignment.employee)
     return assignment

@@ -8,13 +8,12 @@ from datetime import date
 import pytest
 
 from server.demo.orgdata import (
-    DEPARTMENT_KINDS,
-    ROLES,
     CompanySpec,
     DepartmentSpec,
     PersonSpec,
     demo_companies,
 )
+from server.vocabulary import DEPARTMENT_KINDS, ROLES
 
 DEMO, CASE = demo_companies()
 BOTH = pytest.mark.parametrize("company", [DEMO, CASE], ids=["demo", "case"])

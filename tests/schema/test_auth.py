@@ -1,0 +1,115 @@
+"""Sign-in, tokens, throttling and sign-out through the real app."""
+
+from __future__ import annotations
+
+import jwt
+
+from server.demo.load import DEMO_PASSWORD
+
+LOGIN = """mutation($u: String!, $p: String!) {
+  login(username: $u, password: $p) { accessToken refreshToken accessTokenExpiresAt user { username name } }
+}"""
+REFRESH = "mutation($t: String!) { refresh(refreshToken: $t) { accessToken refreshToken } }"
+
+
+async def login(api, username: str, password: str = DEMO_PASSWORD) -> dict:
+    return await api.gql(LOGIN, {"u": username, "p": password})
+
+
+async def test_login_returns_tokens_and_user(api) -> None:
+    result = await login(api, "hrvp@demo")
+    payload = result["data"]["login"]
+    assert payload["user"]["username"] == "hrvp@demo"
+    claims = jwt.decode(payload["accessToken"], options={"verify_signature": False})
+    assert claims["typ"] == "access" and claims["exp"] - claims["iat"] == 15 * 60
+    me = await api.gql("{ me { username } }", token=payload["accessToken"])
+    assert me["data"]["me"]["username"] == "hrvp@demo"
+
+
+async def test_wrong_password_and_unknown_user_look_the_same(api) -> None:
+    wrong = await login(api, "perf@demo", "not-the-password")
+    unknown = await login(api, "nobody@demo", "not-the-password")
+    assert wrong["errors"][0]["message"] == unknown["errors"][0]["message"]
+    assert (
+        wrong["errors"][0]["extensions"]
+        == unknown["errors"][0]["extensions"]
+        == {"code": "UNAUTHENTICATED"}
+    )
+
+
+async def test_repeated_failures_are_throttled_even_with_the_right_password(
+    api, make_company
+) -> None:
+    sandbox = await make_company()
+    user = sandbox.user("staff")
+    for _ in range(api.runtime.settings.login_max_failures):
+        assert (await login(api, user, "wrong-password!"))["errors"]
+    throttled = await login(api, user)
+    assert throttled["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert "Too many failed sign-in attempts" in throttled["errors"][0]["message"]
+    api.runtime.auth.throttle.succeeded(user)  # an operator's reset; the window would do the same
+    assert "errors" not in await login(api, user)
+
+
+async def test_refresh_rotates_and_the_old_refresh_token_dies(api) -> None:
+    first = (await login(api, "perf@case"))["data"]["login"]
+    second = await api.gql(REFRESH, {"t": first["refreshToken"]})
+    assert "errors" not in second
+    fresh = second["data"]["refresh"]
+    assert fresh["refreshToken"] != first["refreshToken"]
+    replay = await api.gql(REFRESH, {"t": first["refreshToken"]})
+    assert replay["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert (await api.gql("{ me { username } }", token=fresh["accessToken"]))["data"]["me"]
+
+
+async def test_logout_ends_the_session(api) -> None:
+    tokens = (await login(api, "admin@case"))["data"]["login"]
+    assert (await api.gql("mutation { logout }", token=tokens["accessToken"]))["data"][
+        "logout"
+    ] is True
+    after = await api.gql("{ me { username } }", token=tokens["accessToken"])
+    assert after["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert (await api.gql(REFRESH, {"t": tokens["refreshToken"]}))["errors"]
+
+
+async def test_bad_tokens_are_unauthenticated(api) -> None:
+    forged = jwt.encode(
+        {"sub": "x", "tid": "y", "sid": "z", "typ": "access", "exp": 9999999999},
+        "not-the-secret-but-long-enough-to-sign-with",
+        algorithm="HS256",
+    )
+    for header in (f"Bearer {forged}", "Bearer garbage", "Basic abc", "Bearer "):
+        response = await api.client.post(
+            "/graphql", json={"query": "{ me { id } }"}, headers={"Authorization": header}
+        )
+        body = response.json()
+        assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", header
+
+
+async def test_deactivated_people_cannot_sign_in_and_lose_their_sessions(api, make_company) -> None:
+    sandbox = await make_company()
+    token = await api.token(sandbox.user("worker"))
+    done = await api.gql(
+        "mutation($id: ID!) { deactivateEmployee(id: $id) { isActive } }",
+        {"id": sandbox.ids["worker"]},
+        as_user=sandbox.user("admin"),
+    )
+    assert done["data"]["deactivateEmployee"]["isActive"] is False
+    assert (await api.gql("{ me { id } }", token=token))["errors"][0]["extensions"][
+        "code"
+    ] == "UNAUTHENTICATED"
+    assert (await login(api, sandbox.user("worker")))["errors"]
+
+
+async def test_passwords_are_argon2_hashed_and_never_exposed(api, db) -> None:
+    from server.models import Employee
+
+    row = await Employee.get(username="gm@demo")
+    assert row.password_hash.startswith("$argon2")
+    schema_text = (
+        await api.client.get(
+            "/graphql", params={"query": '{ __type(name: "Employee") { fields { name } } }'}
+        )
+    ).json()
+    names = {f["name"] for f in schema_text["data"]["__type"]["fields"]}
+    assert not {n for n in names if "password" in n.lower()}
