@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from schema import build_schema
 from schema.http import JixiaoGraphQL
-from server.db import database_reachable
+from server.db import database_reachable, using
 from server.graphiql import GRAPHIQL_ASSET_DIR, GRAPHIQL_ASSET_PREFIX
 from server.runtime import Runtime, start_runtime
 from server.settings import Settings
@@ -40,7 +40,7 @@ class DatabaseContext:
         if runtime is None or scope["type"] == "lifespan":
             await self.app(scope, receive, send)
             return
-        with runtime.db:
+        with using(runtime.db):
             await self.app(scope, receive, send)
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
-from tortoise.context import TortoiseContext
+from tortoise.context import TortoiseContext, _current_context
 
 from server.models import MODEL_MODULES
 
@@ -46,8 +48,22 @@ async def open_database(
 
 async def database_reachable(ctx: TortoiseContext) -> bool:
     try:
-        with ctx:
+        with using(ctx):
             await ctx.db().execute_query("SELECT 1")
     except Exception:  # any driver error means "not reachable" to the health check
         return False
     return True
+
+
+@contextmanager
+def using(ctx: TortoiseContext) -> Iterator[TortoiseContext]:
+    """Make ``ctx`` current for this task only.
+
+    ``with ctx:`` keeps its reset token on the shared context object, so two requests
+    entering it at once reset each other's token; this keeps the token per call.
+    """
+    token = _current_context.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _current_context.reset(token)

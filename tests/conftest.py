@@ -21,6 +21,7 @@ import httpx
 import pytest
 
 from schema.app import create_app
+from server.db import using
 from server.demo.load import DEMO_PASSWORD, load_demo
 from server.runtime import Runtime, start_runtime
 from server.settings import PROJECT_ROOT, Settings
@@ -113,7 +114,7 @@ async def runtime(
         url = _with_database(POSTGRES_URL, dropped)
     settings = Settings(database_url=url, policy_dir=policy_dir, policy_watch_seconds=0)
     rt = await start_runtime(settings, watch_policies=False, connection_name=backend)
-    with rt.db:
+    with using(rt.db):
         await load_demo()
     try:
         yield rt
@@ -138,7 +139,7 @@ async def api(runtime: Runtime) -> AsyncIterator[Api]:
 @pytest.fixture
 async def db(runtime: Runtime) -> AsyncIterator[Runtime]:
     """Direct ORM access inside the test (for setting up and checking rows)."""
-    with runtime.db:
+    with using(runtime.db):
         yield runtime
 
 
@@ -168,7 +169,7 @@ async def make_company(api: Api) -> Any:
             _HASH["pw"] = await hash_password(DEMO_PASSWORD)
         slug = f"t{uuid.uuid4().hex[:8]}"
         ids: dict[str, str] = {}
-        with api.runtime.db:
+        with using(api.runtime.db):
             company = await Company.create(slug=slug, name=f"Test {slug}")
             root = await Department.create(company=company, name="总经办", kind="executive")
             div_a = await Department.create(

@@ -27,9 +27,13 @@ def imported_roots(path: Path) -> set[str]:
 
 
 def test_server_never_imports_schema_and_plugins_import_neither() -> None:
-    offenders = [str(p.relative_to(ROOT)) for p in python_files("server") if "schema" in imported_roots(p)]
+    offenders = [
+        str(p.relative_to(ROOT)) for p in python_files("server") if "schema" in imported_roots(p)
+    ]
     offenders += [
-        str(p.relative_to(ROOT)) for p in python_files("plugins") if imported_roots(p) & {"schema", "server"}
+        str(p.relative_to(ROOT))
+        for p in python_files("plugins")
+        if imported_roots(p) & {"schema", "server"}
     ]
     assert offenders == []
 
@@ -56,7 +60,17 @@ def test_no_file_over_400_lines() -> None:
 
 def test_ruff_is_clean() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--output-format", "concise", *PACKAGES, "tests", "bench"],
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "--output-format",
+            "concise",
+            *PACKAGES,
+            "tests",
+            "bench",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -9,9 +9,9 @@ import strawberry
 from strawberry.types import Info
 
 from schema import ids
-from schema.org.types import Department, Employee, RoleAssignment
+from schema.org.types import Company, Department, Employee, RoleAssignment
 from schema.permissions import IsAuthenticated
-from server.services import departments, employees, roles
+from server.services import company, departments, employees, roles
 
 AUTH = [IsAuthenticated]
 
@@ -85,8 +85,26 @@ def _given(value: Any) -> bool:
     return value is not strawberry.UNSET and value is not None
 
 
+@strawberry.input(description="Only the fields given change.")
+class UpdateCompanyInput:
+    name: str | None = None
+    name_zh: str | None = None
+    timezone: str | None = strawberry.field(
+        default=None, description="IANA zone, e.g. Asia/Shanghai"
+    )
+
+
 @strawberry.type
 class OrgMutation:
+    @strawberry.mutation(
+        permission_classes=AUTH, description="Rename the company or change its time zone."
+    )
+    async def update_company(self, info: Info, input: UpdateCompanyInput) -> Company:
+        row = await company.update_company(
+            info.context.actor, name=input.name, name_zh=input.name_zh, timezone=input.timezone
+        )
+        return Company.of(row)
+
     @strawberry.mutation(permission_classes=AUTH)
     async def create_department(self, info: Info, input: CreateDepartmentInput) -> Department:
         data = departments.DepartmentInput(

@@ -11,15 +11,13 @@ from schema.org.types import Company, Department, Employee, EmployeeConnection, 
 from schema.permissions import IsAuthenticated
 from server import models as m
 from server.errors import NotFound
-from server.services import departments, employees
+from server.services import company, departments, employees
 
 AUTH = [IsAuthenticated]
 
 
 async def _company(info: Info) -> Company:
-    actor = info.context.actor
-    actor.authz.require("company", "read", actor.caller.department_id)
-    return Company.of(await m.Company.get(id=actor.caller.company_id))
+    return Company.of(await company.get_company(info.context.actor))
 
 
 async def _role_assignment(info: Info, raw: object) -> RoleAssignment:

@@ -275,3 +275,14 @@ async def test_roles_assign_revoke_and_the_last_admin_stays(api, make_company) -
         as_user=admin,
     )
     assert self_off["errors"][0]["extensions"]["code"] == "CONFLICT"
+
+
+async def test_update_company(api, make_company) -> None:
+    sandbox = await make_company()
+    query = "mutation($i: UpdateCompanyInput!) { updateCompany(input: $i) { name nameZh timezone } }"
+    done = await api.gql(query, {"i": {"nameZh": "测试公司", "timezone": "Asia/Urumqi"}}, as_user=sandbox.user("admin"))
+    assert done["data"]["updateCompany"]["nameZh"] == "测试公司"
+    bad = await api.gql(query, {"i": {"timezone": "Mars/Olympus"}}, as_user=sandbox.user("admin"))
+    assert bad["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "timezone"}
+    denied = await api.gql(query, {"i": {"name": "X"}}, as_user=sandbox.user("gm"))
+    assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
