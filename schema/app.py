@@ -74,7 +74,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     routes: list[Any] = [
         Route("/healthz", healthz, methods=["GET"]),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        # No method list: the GraphQL view answers other methods itself with a JSON 405.
+        Route("/graphql", graphql),
         WebSocketRoute("/graphql", graphql),
     ]
     if settings.graphiql_enabled:

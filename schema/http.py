@@ -1,19 +1,124 @@
-"""Strawberry's ASGI view with Jixiao's context, offline GraphiQL and websocket sign-in."""
+"""Strawberry's ASGI view with Jixiao's context, offline GraphiQL and websocket sign-in.
+
+On top of strawberry it speaks the GraphQL-over-HTTP spec
+(https://graphql.github.io/graphql-over-http/draft/), checked by the ``graphql-http``
+audit in tools/graphql-http-audit:
+
+* The response media type is negotiated from ``Accept``: ``application/graphql-response+json``
+  when the client prefers it, ``application/json`` otherwise (also for ``*/*``, a missing
+  ``Accept`` or one naming neither type).
+* With ``application/graphql-response+json``, a request that fails before execution (syntax,
+  validation or variable-coercion errors) answers 400 with no ``data`` entry. With
+  ``application/json`` such responses stay 200 with ``"data": null``, as before.
+* HTTP-level failures answer a 4xx with a GraphQL-shaped JSON body,
+  ``{"errors": [{"message": ..., "extensions": {"code": "BAD_USER_INPUT"}}]}`` in the
+  negotiated media type, instead of strawberry's plain-text reason: 400 for unparsable JSON
+  and missing or ill-typed parameters, 415 for a body that is not UTF-8 ``application/json``,
+  405 (with ``Allow``) for a mutation over GET or another method, 400 for a subscription
+  (served only over the websocket on the same path).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError
+from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, GraphQLRequestProtocol
 from strawberry.schema import BaseSchema
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
-from server.graphiql import graphiql_html
-from server.runtime import Runtime
 from schema.context import Context, build_context
+from server.errors import ErrorCode
+from server.graphiql import graphiql_html
+from server.i18n import negotiate as negotiate_language
+from server.i18n import translate
+from server.runtime import Runtime
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+APPLICATION_JSON = "application/json"
+_CHARSET = "; charset=utf-8"
+
+
+class HTTPError(HTTPException):
+    """An HTTP-level failure with extra response headers (``Allow`` for 405)."""
+
+    def __init__(self, status_code: int, reason: str, headers: dict[str, str] | None = None):
+        super().__init__(status_code, reason)
+        self.headers = dict(headers or {})
+
+
+def parse_media_type(value: str) -> tuple[str, dict[str, str]]:
+    """``"Application/JSON; charset=UTF-8"`` -> ``("application/json", {"charset": "UTF-8"})``."""
+    media_type, *raw_params = value.split(";")
+    params: dict[str, str] = {}
+    for raw in raw_params:
+        name, sep, param = raw.partition("=")
+        if sep:
+            params[name.strip().lower()] = param.strip().strip('"')
+    return media_type.strip().lower(), params
+
+
+def negotiate_media_type(accept: str | None) -> str:
+    """The response media type for an ``Accept`` header (RFC 9110 q-values and wildcards).
+
+    ``application/graphql-response+json`` only when the client ranks it above (or names it
+    as explicitly as) ``application/json``; ``application/json`` for ``*/*``,
+    ``application/*``, a missing header or one that accepts neither (the spec allows
+    ignoring such an ``Accept`` and answering with the default type instead of a 406).
+    """
+    if not accept or not accept.strip():
+        return APPLICATION_JSON
+    # candidate -> (q, specificity) of the most specific range that matches it
+    ranked: dict[str, tuple[float, int]] = {}
+    for media_range in accept.split(","):
+        media_type, params = parse_media_type(media_range)
+        try:
+            quality = float(params.get("q", "1"))
+        except ValueError:
+            quality = 0.0
+        for candidate in (GRAPHQL_RESPONSE_JSON, APPLICATION_JSON):
+            if media_type == candidate:
+                specificity = 2
+            elif media_type in ("application/*", "*/*", "*"):
+                specificity = 1 if media_type == "application/*" else 0
+            else:
+                continue
+            if candidate not in ranked or specificity > ranked[candidate][1]:
+                ranked[candidate] = (quality, specificity)
+    acceptable = {candidate: rank for candidate, rank in ranked.items() if rank[0] > 0}
+    if not acceptable:
+        return APPLICATION_JSON
+    best = max(acceptable.values())
+    winners = [candidate for candidate, rank in acceptable.items() if rank == best]
+    # Named explicitly with equal q: the client understands the newer type, prefer it.
+    # Tied through a wildcard: application/json, which every client understands.
+    if GRAPHQL_RESPONSE_JSON in winners and (len(winners) == 1 or best[1] == 2):
+        return GRAPHQL_RESPONSE_JSON
+    return APPLICATION_JSON
+
+
+def is_request_error(result: ExecutionResult) -> bool:
+    """Did the request fail before execution began (parse, validation, variable coercion)?
+
+    Such results have no data and only errors without a ``path``; a field error that
+    nulls the whole result always carries the path of the field that raised it.
+    """
+    errors = result.errors or []
+    return result.data is None and bool(errors) and all(error.path is None for error in errors)
+
+
+class _SubResponse(Response):
+    """Strawberry's per-request sub-response, carrying the negotiated media type."""
+
+    graphql_media_type: str = APPLICATION_JSON
 
 
 class JixiaoGraphQL(GraphQL):
@@ -43,3 +148,173 @@ class JixiaoGraphQL(GraphQL):
         if context.authz is None:
             raise ConnectionRejectionError({"code": "UNAUTHENTICATED", "message": "sign in first"})
         return None
+
+    # --- GraphQL over HTTP -------------------------------------------------------------
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Like strawberry's, but HTTP-level failures answer a GraphQL-shaped JSON body."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope=scope, receive=receive)
+        try:
+            response = await self.run(request)
+        except HTTPException as exc:
+            response = self.http_error_response(request, exc)
+        await response(scope, receive, send)
+
+    def http_error_response(self, request: Request, exc: HTTPException) -> Response:
+        headers = dict(getattr(exc, "headers", {}))
+        if exc.status_code == 405:
+            headers.setdefault("Allow", "GET, POST")
+        lang = negotiate_language(request.headers.get("accept-language"))
+        body = {
+            "errors": [
+                {
+                    "message": translate("query_invalid", lang, detail=exc.reason),
+                    "extensions": {"code": ErrorCode.BAD_USER_INPUT.value},
+                }
+            ]
+        }
+        media_type = negotiate_media_type(request.headers.get("accept"))
+        return Response(
+            self.encode_json(body),
+            status_code=exc.status_code,
+            headers=headers,
+            media_type=media_type + _CHARSET,
+        )
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = _SubResponse()
+        sub_response.status_code = None  # type: ignore[assignment]
+        del sub_response.headers["content-length"]
+        sub_response.graphql_media_type = negotiate_media_type(request.headers.get("accept"))
+        return sub_response
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        media_type = getattr(sub_response, "graphql_media_type", APPLICATION_JSON)
+        response.headers["content-type"] = media_type + _CHARSET
+        return response
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """Strawberry's parsing, stricter: 415 for non-JSON bodies, 400 for ill-typed params."""
+        transport = self._get_stream_transport_from_headers(request.headers)
+        protocol: GraphQLRequestProtocol = transport.protocol if transport else "http"
+        data: Any
+        if request.method == "GET":
+            data = self.parse_query_params(request.query_params)
+            for name in ("variables", "operationName", "extensions"):
+                if data.get(name) == "":
+                    data[name] = None
+        else:
+            content_type, params = parse_media_type(request.content_type or "")
+            if content_type == APPLICATION_JSON:
+                if params.get("charset", "utf-8").lower() not in ("utf-8", "utf8"):
+                    raise HTTPError(415, "Only UTF-8 encoded JSON request bodies are supported.")
+                data = self.parse_json(await request.get_body())
+            elif self.multipart_uploads_enabled and content_type == "multipart/form-data":
+                data = await self.parse_multipart(request)
+            else:
+                shown = content_type or "none"
+                raise HTTPError(
+                    415,
+                    f"Unsupported content type ({shown}): send the request as application/json.",
+                    {"Accept-Post": APPLICATION_JSON},
+                )
+        if isinstance(data, list):
+            self._validate_batch_request(data, protocol=protocol)
+            return [self._request_data(item, protocol) for item in data]
+        return self._request_data(data, protocol)
+
+    @staticmethod
+    def _request_data(data: object, protocol: GraphQLRequestProtocol) -> GraphQLRequestData:
+        if not isinstance(data, dict):
+            raise HTTPError(400, "The request body must be a JSON object.")
+        expected = {
+            "query": (str, "a string"),
+            "operationName": (str, "a string"),
+            "variables": (dict, "an object"),
+            "extensions": (dict, "an object"),
+        }
+        for name, (kind, described) in expected.items():
+            value = data.get(name)
+            if value is not None and not isinstance(value, kind):
+                raise HTTPError(
+                    400, f"The GraphQL operation's `{name}` must be {described} or null, if given."
+                )
+        return GraphQLRequestData(
+            query=data.get("query"),
+            variables=data.get("variables"),
+            operation_name=data.get("operationName"),
+            extensions=data.get("extensions"),
+            protocol=protocol,
+        )
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: Any,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """Strawberry's, with the spec's status codes for operations the method may not run.
+
+        A mutation over GET is 405 (``Allow: POST``). Subscriptions are refused with 400:
+        over HTTP there is no stream transport, only the websocket on the same path, and
+        executing one as a plain operation would only end in an internal error.
+        """
+        method = request_adapter.method
+        allowed = OperationType.from_http(method) - {OperationType.SUBSCRIPTION}
+        if not self.allow_queries_via_get and method == "GET":
+            allowed -= {OperationType.QUERY}
+        try:
+            result = await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=request_data.extensions,
+            )
+        except CannotGetOperationTypeError as exc:
+            raise HTTPError(400, exc.as_http_error_reason()) from exc
+        except InvalidOperationTypeError as exc:
+            if exc.operation_type is OperationType.SUBSCRIPTION:
+                reason = (
+                    "Subscriptions are not served over HTTP: open a websocket "
+                    "(graphql-transport-ws) on this URL instead."
+                )
+                raise HTTPError(400, reason) from exc
+            raise HTTPError(405, exc.as_http_error_reason(method), {"Allow": "POST"}) from exc
+        except MissingQueryError as exc:
+            raise HTTPError(400, "No GraphQL query found in the request.") from exc
+        if getattr(
+            sub_response, "graphql_media_type", None
+        ) == GRAPHQL_RESPONSE_JSON and is_request_error(result):
+            # The client's mistake (BAD_USER_INPUT...) is 400; a masked bug (INTERNAL) or an
+            # error that escaped schema/errors.py unformatted is the server's: 500.
+            codes = [(error.extensions or {}).get("code") for error in result.errors or []]
+            server_fault = any(code in (None, ErrorCode.INTERNAL.value) for code in codes)
+            sub_response.status_code = 500 if server_fault else 400
+        return result
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        data = await super().process_result(request, result)
+        if negotiate_media_type(
+            request.headers.get("accept")
+        ) == GRAPHQL_RESPONSE_JSON and is_request_error(result):
+            # No execution, so no `data` entry (a null one would mean "executed, failed").
+            data.pop("data", None)
+        return data

@@ -44,6 +44,38 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, An
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a request came from, for entries written before anyone is signed in."""
+
+    request_id: str = ""
+    client_address: str = ""
+
+
+async def record_event(
+    company_id: UUID,
+    actor_id: UUID | None,
+    origin: Origin | Actor,
+    action: str,
+    object_type: str,
+    object_id: UUID | str,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    return await AuditEntry.create(
+        company_id=company_id,
+        actor_id=actor_id,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        before=None if before is None else _plain(mask_personal(before)),
+        after=None if after is None else _plain(mask_personal(after)),
+        request_id=origin.request_id[:64],
+        client_address=origin.client_address[:64],
+    )
+
+
 async def record(
     actor: Actor,
     action: str,
@@ -54,14 +86,13 @@ async def record(
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
     caller = actor.caller
-    return await AuditEntry.create(
-        company_id=caller.company_id,
-        actor_id=caller.employee_id,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        before=None if before is None else _plain(mask_personal(before)),
-        after=None if after is None else _plain(mask_personal(after)),
-        request_id=actor.request_id[:64],
-        client_address=actor.client_address[:64],
+    return await record_event(
+        caller.company_id,
+        caller.employee_id,
+        actor,
+        action,
+        object_type,
+        object_id,
+        before=before,
+        after=after,
     )

@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from schema.org.types import Employee
 from schema.permissions import IsAuthenticated
+from server.audit import Origin
 from server.services.auth import Tokens
 
 
@@ -33,6 +34,10 @@ class AuthPayload:
         )
 
 
+def _origin(info: Info) -> Origin:
+    return Origin(info.context.request_id, info.context.client_address)
+
+
 async def _signed_in_as(info: Info, tokens: Tokens) -> AuthPayload:
     # The payload's `user` is resolved as the new session sees itself.
     await info.context.authenticate(f"Bearer {tokens.access_token}")
@@ -43,14 +48,14 @@ async def _signed_in_as(info: Info, tokens: Tokens) -> AuthPayload:
 class AuthMutation:
     @strawberry.mutation(description="Sign in. A wrong username or password gives the same error.")
     async def login(self, info: Info, username: str, password: str) -> AuthPayload:
-        tokens = await info.context.runtime.auth.login(username, password)
+        tokens = await info.context.runtime.auth.login(username, password, _origin(info))
         return await _signed_in_as(info, tokens)
 
     @strawberry.mutation(
         description="New tokens for a refresh token; the old refresh token stops working."
     )
     async def refresh(self, info: Info, refresh_token: str) -> AuthPayload:
-        tokens = await info.context.runtime.auth.refresh(refresh_token)
+        tokens = await info.context.runtime.auth.refresh(refresh_token, _origin(info))
         return await _signed_in_as(info, tokens)
 
     @strawberry.mutation(
@@ -58,5 +63,5 @@ class AuthMutation:
         description="End the current session: its access and refresh tokens stop working.",
     )
     async def logout(self, info: Info) -> bool:
-        await info.context.runtime.auth.logout(info.context.actor.caller)
+        await info.context.runtime.auth.logout(info.context.actor.caller, _origin(info))
         return True

@@ -15,6 +15,7 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from server.audit import Origin, record_event
 from server.authz import Caller
 from server.errors import Unauthenticated
 from server.models import Employee, RoleAssignment, Session
@@ -25,6 +26,7 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("jixiao-no-such-user")
 MIN_PASSWORD_LENGTH = 10
 JWT_ALGORITHM = "HS256"
+NO_ORIGIN = Origin()
 
 
 async def hash_password(password: str) -> str:
@@ -130,7 +132,7 @@ class AuthService:
         access, access_expires = self._access_token(employee, session.id)
         return Tokens(access, refresh_token, access_expires, employee)
 
-    async def login(self, username: str, password: str) -> Tokens:
+    async def login(self, username: str, password: str, origin: Origin = NO_ORIGIN) -> Tokens:
         username = username.strip()
         wait = self.throttle.retry_after(username)
         if wait:
@@ -139,11 +141,15 @@ class AuthService:
         ok = await _verify(employee.password_hash if employee else None, password)
         if not ok or employee is None:
             self.throttle.failed(username)
+            if employee is not None:  # the company's own log shows attacks on its accounts
+                await _audit(employee, None, origin, "auth.login_failed")
             raise Unauthenticated("bad_credentials")
         self.throttle.succeeded(username)
-        return await self._issue(employee, None)
+        tokens = await self._issue(employee, None)
+        await _audit(employee, employee.id, origin, "auth.login")
+        return tokens
 
-    async def refresh(self, refresh_token: str) -> Tokens:
+    async def refresh(self, refresh_token: str, origin: Origin = NO_ORIGIN) -> Tokens:
         session = await Session.get_or_none(
             refresh_token_hash=_token_digest(refresh_token), revoked_at=None
         ).select_related("employee")
@@ -153,13 +159,23 @@ class AuthService:
             or not session.employee.is_active
         ):
             raise Unauthenticated("token_invalid")
-        return await self._issue(session.employee, session)
+        tokens = await self._issue(session.employee, session)
+        await _audit(session.employee, session.employee.id, origin, "auth.refresh")
+        return tokens
 
-    async def logout(self, caller: Caller) -> None:
+    async def logout(self, caller: Caller, origin: Origin = NO_ORIGIN) -> None:
         if caller.session_id is not None:
             await Session.filter(id=caller.session_id, revoked_at=None).update(
                 revoked_at=datetime.now(UTC)
             )
+        await record_event(
+            caller.company_id,
+            caller.employee_id,
+            origin,
+            "auth.logout",
+            "session",
+            caller.session_id or "",
+        )
 
     async def caller_from_token(self, token: str) -> Caller:
         """The signed-in caller for a bearer token, or UNAUTHENTICATED."""
@@ -192,6 +208,17 @@ class AuthService:
             session_id=session.id,
             assignments=tuple((role, dept) for role, dept in assignments),
         )
+
+
+async def _audit(employee: Employee, actor_id: UUID | None, origin: Origin, action: str) -> None:
+    await record_event(
+        employee.company_id,  # type: ignore[arg-type]
+        actor_id,
+        origin,
+        action,
+        "employee",
+        employee.id,
+    )
 
 
 async def revoke_sessions(employee_id: UUID) -> int:

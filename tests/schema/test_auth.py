@@ -113,3 +113,20 @@ async def test_passwords_are_argon2_hashed_and_never_exposed(api, db) -> None:
     ).json()
     names = {f["name"] for f in schema_text["data"]["__type"]["fields"]}
     assert not {n for n in names if "password" in n.lower()}
+
+
+async def test_sign_ins_and_failures_are_audited(api, make_company) -> None:
+    sandbox = await make_company()
+    user = sandbox.user("worker")
+    await login(api, user, "wrong-password!")
+    tokens = (await login(api, user))["data"]["login"]
+    await api.gql("mutation { logout }", token=tokens["accessToken"])
+    log = await api.gql(
+        "{ auditLog(first: 10) { edges { node { action objectId actorId } } } }",
+        as_user=sandbox.user("admin"),
+    )
+    actions = [e["node"]["action"] for e in log["data"]["auditLog"]["edges"]]
+    # newest first; the admin's own sign-in for reading the log comes first
+    assert actions[:4] == ["auth.login", "auth.logout", "auth.login", "auth.login_failed"]
+    failed = log["data"]["auditLog"]["edges"][3]["node"]
+    assert failed["objectId"] and failed["actorId"] is None
