@@ -13,6 +13,7 @@ from strawberry.tools import merge_types
 
 from schema.audit import AuditQuery
 from schema.auth.schema import AuthMutation
+from schema.connectors.schema import ConnectorMutation, ConnectorQuery, ConnectorSubscription
 from schema.errors import ErrorFormatter
 from schema.org.mutations import OrgMutation
 from schema.org.queries import OrgQuery
@@ -20,8 +21,9 @@ from schema.org.subscriptions import OrgSubscription
 from schema.policy import PolicyMutation, PolicyQuery
 from server.settings import Settings
 
-Query = merge_types("Query", (OrgQuery, AuditQuery, PolicyQuery))
-Mutation = merge_types("Mutation", (AuthMutation, OrgMutation, PolicyMutation))
+Query = merge_types("Query", (OrgQuery, ConnectorQuery, AuditQuery, PolicyQuery))
+Subscription = merge_types("Subscription", (OrgSubscription, ConnectorSubscription))
+Mutation = merge_types("Mutation", (AuthMutation, OrgMutation, ConnectorMutation, PolicyMutation))
 
 
 def build_schema(settings: Settings | None = None) -> Schema:
@@ -34,9 +36,7 @@ def build_schema(settings: Settings | None = None) -> Schema:
     ]
     if settings.production:
         extensions.append(DisableIntrospection)
-    return Schema(
-        query=Query, mutation=Mutation, subscription=OrgSubscription, extensions=extensions
-    )
+    return Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
 
 
 __all__ = ["Mutation", "Query", "build_schema"]

@@ -16,6 +16,8 @@ OBJECT_KEYS = {
     "Employee": "employee",
     "RoleAssignment": "role_assignment",
     "AuditEntry": "audit_entry",
+    "ConnectorConfig": "connector_config",
+    "SyncRun": "sync_run",
 }
 
 

@@ -36,6 +36,10 @@ OBJECT_ACTIONS: dict[str, frozenset[str]] = {
     "role_assignment": frozenset({"read", "assign", "revoke"}),
     "audit_entry": frozenset({"read"}),
     "policy": frozenset({"reload"}),
+    "connector_config": frozenset({"read", "create", "update", "delete", "sync"}),
+    "sync_run": frozenset({"read"}),
+    "quarantine": frozenset({"read", "reprocess"}),
+    "metric_fact": frozenset({"read"}),
 }
 RELATIONS = ("self", "team", "scope", "company")
 MODEL_FILE = "model.conf"
@@ -365,6 +369,11 @@ class Authorizer:
         if not self.can(obj, act, department_id, owner_id, manager_id):
             if act == "read":
                 raise NotFound(obj)
+            raise Forbidden("forbidden", action=act, object_type=obj)
+
+    def require_company(self, obj: str, act: str) -> None:
+        """For company-level objects (connector configs...): only a company-wide grant will do."""
+        if not self.grant(obj, act).everything:
             raise Forbidden("forbidden", action=act, object_type=obj)
 
     def require_some(self, obj: str, act: str) -> Grant:

@@ -11,10 +11,18 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Generic, Protocol, TypeVar
 from uuid import UUID
 
 QUEUE_SIZE = 256
+
+
+class CompanyEvent(Protocol):
+    company_id: UUID
+
+
+E = TypeVar("E", bound=CompanyEvent)
 
 
 @dataclass(frozen=True)
@@ -30,19 +38,40 @@ class OrgChange:
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
-class EventBus:
-    def __init__(self) -> None:
-        self._queues: dict[UUID, set[asyncio.Queue[OrgChange]]] = {}
+@dataclass(frozen=True)
+class SyncProgress:
+    company_id: UUID
+    run_id: UUID
+    status: str
+    fetched: int
+    stored: int
+    rejected: int
+    error: str = ""
 
-    def publish(self, event: OrgChange) -> None:
+
+@dataclass(frozen=True)
+class FactsChanged:
+    """After a sync: which metrics changed over which span, for scores and reminders."""
+
+    company_id: UUID
+    metrics: frozenset[str]
+    start: date
+    end: date
+
+
+class EventBus(Generic[E]):
+    def __init__(self) -> None:
+        self._queues: dict[UUID, set[asyncio.Queue[E]]] = {}
+
+    def publish(self, event: E) -> None:
         for queue in self._queues.get(event.company_id, ()):
             if queue.full():
                 queue.get_nowait()
             queue.put_nowait(event)
 
     @contextlib.asynccontextmanager
-    async def subscribe(self, company_id: UUID) -> AsyncIterator[asyncio.Queue[OrgChange]]:
-        queue: asyncio.Queue[OrgChange] = asyncio.Queue(maxsize=QUEUE_SIZE)
+    async def subscribe(self, company_id: UUID) -> AsyncIterator[asyncio.Queue[E]]:
+        queue: asyncio.Queue[E] = asyncio.Queue(maxsize=QUEUE_SIZE)
         self._queues.setdefault(company_id, set()).add(queue)
         try:
             yield queue
@@ -53,4 +82,6 @@ class EventBus:
                 self._queues.pop(company_id, None)
 
 
-org_events = EventBus()
+org_events: EventBus[OrgChange] = EventBus()
+sync_events: EventBus[SyncProgress] = EventBus()
+fact_events: EventBus[FactsChanged] = EventBus()

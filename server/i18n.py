@@ -53,6 +53,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A department named {name} already exists under the same parent.",
         "同一上级部门下已存在名为 {name} 的部门。",
     ),
+    "name_taken": ("The name {name} is already used.", "名称 {name} 已被使用。"),
+    "sync_busy": (
+        "A sync of this connector is already running; wait for it to finish.",
+        "该连接器正在同步，请等待完成。",
+    ),
+    "period_invalid": (
+        "The period must start on or before its end and span at most {days} days.",
+        "期间的开始日期不能晚于结束日期，且跨度不超过 {days} 天。",
+    ),
+    "upload_unsupported": (
+        "The connector {connector} does not import files.",
+        "连接器 {connector} 不支持导入文件。",
+    ),
     "inactive_reference": (
         "{field} refers to a deactivated {object_type}.",
         "{field} 指向已停用的{object_type}。",
@@ -110,6 +123,10 @@ OBJECT_NAMES: dict[str, tuple[str, str]] = {
     "audit_entry": ("audit entry", "审计记录"),
     "policy": ("policy", "策略"),
     "session": ("session", "会话"),
+    "connector_config": ("connector configuration", "连接器配置"),
+    "sync_run": ("sync run", "同步记录"),
+    "quarantine": ("rejected record", "被拒记录"),
+    "metric_fact": ("metric value", "指标数据"),
 }
 
 ACTION_NAMES: dict[str, tuple[str, str]] = {
@@ -122,6 +139,9 @@ ACTION_NAMES: dict[str, tuple[str, str]] = {
     "assign": ("assign", "分配"),
     "revoke": ("revoke", "撤销"),
     "reload": ("reload", "重新加载"),
+    "delete": ("delete", "删除"),
+    "sync": ("run", "同步"),
+    "reprocess": ("re-process", "重新处理"),
 }
 
 

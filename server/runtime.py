@@ -6,14 +6,24 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from tortoise.context import TortoiseContext
 
+from plugins.contract import Period
+from plugins.manager import PluginSet, load_plugins
 from server.authz import PolicyStore
-from server.db import open_database
+from server.db import open_database, using
 from server.demo.load import load_demo
+from server.metrics import MetricRegistry
+from server.models import ConnectorConfig
+from server.secrets import SecretBox
 from server.services.auth import AuthService
+from server.services.connectors import ConnectorConfigs
 from server.settings import Settings
+from server.sync.engine import SyncEngine
+from server.sync.http import RetryPolicy
 
 log = logging.getLogger("jixiao")
 
@@ -24,6 +34,10 @@ class Runtime:
     db: TortoiseContext
     policies: PolicyStore
     auth: AuthService
+    plugins: PluginSet
+    engine: SyncEngine
+    connector_configs: ConnectorConfigs
+    metrics: MetricRegistry
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     async def close(self) -> None:
@@ -34,18 +48,53 @@ class Runtime:
         await self.db.close_connections()
 
 
+def month_to_date(config: ConnectorConfig) -> Period:
+    """What a scheduled sync collects: the current month in the company's time zone."""
+    today = datetime.now(ZoneInfo(config.company.timezone)).date()  # type: ignore[attr-defined]
+    return Period(date(today.year, today.month, 1), today)
+
+
+async def _scheduler(runtime: Runtime, interval: float) -> None:
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            with using(runtime.db):
+                await runtime.engine.run_due(datetime.now(UTC), month_to_date)
+        except Exception:  # the scheduler must outlive any one bad tick
+            log.exception("scheduled sync tick failed")
+
+
 async def start_runtime(
-    settings: Settings, *, watch_policies: bool = True, connection_name: str = "default"
+    settings: Settings,
+    *,
+    watch_policies: bool = True,
+    connection_name: str = "default",
+    retry: RetryPolicy | None = None,
 ) -> Runtime:
     settings.validate()
     policies = PolicyStore(settings.policy_dir)  # refuses to start on a broken policy
+    plugins = load_plugins(settings.plugins)
+    for failure in plugins.failures:
+        log.error("plugin %s left out (%s): %s", failure.plugin, failure.stage, failure.message)
+    engine = SyncEngine(plugins, SecretBox(settings.secret_key), retry)
     db = await open_database(settings.database_url, connection_name=connection_name)
-    runtime = Runtime(settings, db, policies, AuthService(settings))
+    runtime = Runtime(
+        settings,
+        db,
+        policies,
+        AuthService(settings),
+        plugins,
+        engine,
+        ConnectorConfigs(engine),
+        MetricRegistry.from_plugins(plugins),
+    )
     if settings.demo:
-        with db:
+        with using(db):
             created = await load_demo()
         if created:
             log.info("demo companies loaded: %s", ", ".join(created))
     if watch_policies and settings.policy_watch_seconds > 0:
         runtime.tasks.append(asyncio.create_task(policies.watch(settings.policy_watch_seconds)))
+    if watch_policies and settings.sync_tick_seconds > 0:
+        runtime.tasks.append(asyncio.create_task(_scheduler(runtime, settings.sync_tick_seconds)))
     return runtime

@@ -18,6 +18,12 @@ def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _names(value: str | None) -> tuple[str, ...] | None:
+    if value is None or not value.strip():
+        return None
+    return tuple(name.strip() for name in value.split(",") if name.strip())
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = f"sqlite://{PROJECT_ROOT / 'var' / 'jixiao.sqlite3'}"
@@ -34,6 +40,8 @@ class Settings:
     max_depth: int = 10
     max_aliases: int = 15
     max_tokens: int = 2000
+    plugins: tuple[str, ...] | None = None  # None = every installed plugin
+    sync_tick_seconds: float = 30.0
 
     @property
     def production(self) -> bool:
@@ -79,4 +87,6 @@ class Settings:
             policy_watch_seconds=float(get("POLICY_WATCH_SECONDS", defaults.policy_watch_seconds)),
             demo=_bool(get("DEMO", defaults.demo)),
             log_level=get("LOG_LEVEL", defaults.log_level).upper(),
+            plugins=_names(env.get("JIXIAO_PLUGINS")),
+            sync_tick_seconds=float(get("SYNC_TICK_SECONDS", defaults.sync_tick_seconds)),
         )

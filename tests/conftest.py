@@ -193,6 +193,7 @@ async def make_company(api: Api) -> Any:
                 ("mgr", sales, "vpa", [("dept_manager", sales)]),
                 ("staff", sales, "mgr", []),
                 ("worker", plant, "vpb", []),
+                ("perf", root, None, ["perf_admin"]),
             ]
             rows: dict[str, Employee] = {}
             for number, (local, dept, manager, roles) in enumerate(people, start=1):

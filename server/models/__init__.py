@@ -5,15 +5,25 @@ from __future__ import annotations
 from server.models.access import RoleAssignment, Session
 from server.models.audit import AuditEntry
 from server.models.org import Company, Department, Employee
+from server.models.sync import ConnectorConfig, MetricFact, QuarantinedRecord, SyncRun
 
-MODEL_MODULES = ["server.models.org", "server.models.access", "server.models.audit"]
+MODEL_MODULES = [
+    "server.models.org",
+    "server.models.access",
+    "server.models.audit",
+    "server.models.sync",
+]
 
 __all__ = [
     "MODEL_MODULES",
     "AuditEntry",
     "Company",
+    "ConnectorConfig",
     "Department",
     "Employee",
+    "MetricFact",
+    "QuarantinedRecord",
     "RoleAssignment",
     "Session",
+    "SyncRun",
 ]

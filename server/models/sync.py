@@ -1,0 +1,124 @@
+"""Connector configurations per tenant, sync runs, collected metric facts, quarantine."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+MATCH_BY = ("employee_number", "email", "username")
+RUN_STATUSES = ("running", "succeeded", "failed")
+
+
+class ConnectorConfig(Model):
+    """One tenant's use of one connector; secrets are sealed (server.secrets)."""
+
+    id = fields.UUIDField(primary_key=True)
+    company: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Company", related_name="connector_configs", on_delete=fields.CASCADE
+    )
+    connector = fields.CharField(max_length=64)
+    name = fields.CharField(max_length=100)
+    settings = fields.JSONField(default=dict)
+    sealed_secrets = fields.TextField(default="")
+    match_by = fields.CharField(max_length=20, default="employee_number")
+    schedule_minutes = fields.IntField(null=True)
+    enabled = fields.BooleanField(default=True)
+    cursor = fields.TextField(null=True)
+    last_run_at = fields.DatetimeField(null=True)
+    deleted_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    company_id: object
+
+    class Meta:
+        table = "connector_config"
+
+
+class SyncRun(Model):
+    id = fields.UUIDField(primary_key=True)
+    company: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Company", related_name="sync_runs", on_delete=fields.CASCADE
+    )
+    config: fields.ForeignKeyRelation[ConnectorConfig] = fields.ForeignKeyField(
+        "models.ConnectorConfig", related_name="runs", on_delete=fields.CASCADE
+    )
+    status = fields.CharField(max_length=16, default="running")
+    trigger = fields.CharField(max_length=16, default="manual")
+    triggered_by = fields.UUIDField(null=True)
+    period_start = fields.DateField()
+    period_end = fields.DateField()
+    started_at = fields.DatetimeField(auto_now_add=True)
+    finished_at = fields.DatetimeField(null=True)
+    fetched = fields.IntField(default=0)
+    stored = fields.IntField(default=0)
+    rejected = fields.IntField(default=0)
+    error = fields.TextField(default="")
+
+    company_id: object
+    config_id: object
+
+    class Meta:
+        table = "sync_run"
+        indexes = (("config", "started_at"),)
+
+
+class MetricFact(Model):
+    """A collected value: one source record's contribution to a metric for a person and span."""
+
+    id = fields.UUIDField(primary_key=True)
+    company: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Company", related_name="metric_facts", on_delete=fields.CASCADE
+    )
+    employee: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Employee", related_name="metric_facts", on_delete=fields.CASCADE
+    )
+    metric = fields.CharField(max_length=64)
+    period_start = fields.DateField()
+    period_end = fields.DateField()
+    value = fields.DecimalField(max_digits=20, decimal_places=6)
+    source = fields.CharField(max_length=64)  # the connector config id
+    source_id = fields.CharField(max_length=200)
+    run_id = fields.UUIDField(null=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    company_id: object
+    employee_id: object
+
+    class Meta:
+        table = "metric_fact"
+        unique_together = (
+            ("company", "employee", "metric", "period_start", "period_end", "source", "source_id"),
+        )
+        indexes = (("company", "employee", "metric", "period_start"),)
+
+
+class QuarantinedRecord(Model):
+    """A record that could not be stored, kept with its reason until it can be."""
+
+    id = fields.UUIDField(primary_key=True)
+    company: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Company", related_name="quarantine", on_delete=fields.CASCADE
+    )
+    config: fields.ForeignKeyRelation[ConnectorConfig] = fields.ForeignKeyField(
+        "models.ConnectorConfig", related_name="quarantine", on_delete=fields.CASCADE
+    )
+    run_id = fields.UUIDField(null=True)
+    employee_key = fields.CharField(max_length=200, default="")
+    metric = fields.CharField(max_length=64, default="")
+    day = fields.DateField(null=True)
+    period_end = fields.DateField(null=True)
+    value = fields.CharField(max_length=200, default="")
+    source_id = fields.CharField(max_length=200)
+    reason = fields.CharField(max_length=300)
+    payload = fields.JSONField(default=dict)  # the record as the source sent it
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+    resolved_at = fields.DatetimeField(null=True)
+
+    company_id: object
+    config_id: object
+
+    class Meta:
+        table = "quarantined_record"
+        unique_together = (("config", "source_id", "metric"),)

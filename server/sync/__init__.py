@@ -1,0 +1,1 @@
+"""Collecting metric facts from connector plugins."""

@@ -1,0 +1,119 @@
+"""Deciding what each fetched record becomes: a metric fact, or a quarantined record and why."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from uuid import UUID
+
+from plugins.contract import Period, Record
+from server.models import Employee
+
+MAX_ABS_VALUE = Decimal("1e14")
+
+
+@dataclass(frozen=True)
+class FactRow:
+    employee_id: UUID
+    metric: str
+    period_start: date
+    period_end: date
+    value: Decimal
+    source_id: str
+
+
+@dataclass(frozen=True)
+class Rejected:
+    employee_key: str
+    metric: str
+    day: date | None
+    period_end: date | None
+    value: str
+    source_id: str
+    reason: str
+    payload: dict[str, Any]
+
+
+async def employee_keys(company_id: UUID, match_by: str) -> dict[str, UUID]:
+    """How source keys map to people. Deactivated people keep their history, so all count."""
+    field = {"employee_number": "employee_number", "email": "email", "username": "username"}[
+        match_by
+    ]
+    rows = await Employee.filter(company_id=company_id).values_list(field, "id")
+    return {str(key).strip().lower(): pk for key, pk in rows if key}
+
+
+def _number(value: object) -> Decimal | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    try:
+        number = Decimal(str(value).strip()) if isinstance(value, str) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    if not number.is_finite() or abs(number) >= MAX_ABS_VALUE:
+        return None
+    return number
+
+
+def _jsonable(raw: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        str(k): v if isinstance(v, str | int | float | bool | type(None)) else str(v)
+        for k, v in raw.items()
+    }
+
+
+class RecordCheck:
+    def __init__(
+        self, metrics: frozenset[str], employees: dict[str, UUID], period: Period, match_by: str
+    ) -> None:
+        self.metrics = metrics
+        self.employees = employees
+        self.period = period
+        self.match_by = match_by
+
+    def check(self, record: Record) -> FactRow | Rejected:
+        def reject(reason: str) -> Rejected:
+            return Rejected(
+                employee_key=str(record.employee_key or "")[:200],
+                metric=str(record.metric or "")[:64],
+                day=record.day if isinstance(record.day, date) else None,
+                period_end=record.period_end if isinstance(record.period_end, date) else None,
+                value=str(record.value)[:200],
+                source_id=str(record.source_id or "")[:200],
+                reason=reason[:300],
+                payload=_jsonable(record.raw),
+            )
+
+        if source_error := record.raw.get("_error"):
+            return reject(f"the source record is malformed: {source_error}")
+        if not record.source_id:
+            return reject("the record has no source id")
+        if record.metric not in self.metrics:
+            return reject(f"unknown metric {record.metric!r} for this connector")
+        if not isinstance(record.day, date):
+            return reject("the record has no valid date")
+        end = record.period_end or record.day
+        if end < record.day:
+            return reject("the record ends before it starts")
+        if record.day not in self.period or end not in self.period:
+            return reject(f"{record.day.isoformat()} is outside the period being synced")
+        value = _number(record.value)
+        if value is None:
+            return reject(f"the value {str(record.value)[:50]!r} is not a number")
+        key = str(record.employee_key or "").strip().lower()
+        if not key:
+            return reject("the record names no employee")
+        employee_id = self.employees.get(key)
+        if employee_id is None:
+            return reject(
+                f"no employee with {self.match_by.replace('_', ' ')} {record.employee_key!r}"
+            )
+        return FactRow(
+            employee_id, record.metric, record.day, end, value, str(record.source_id)[:200]
+        )

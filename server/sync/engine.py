@@ -1,0 +1,243 @@
+"""The sync engine: one run per connector config at a time, streamed in batches, nothing lost.
+
+A run asks the connector for records, checks each (server.sync.checks), upserts facts and
+quarantines the rest with their reasons, reports progress after every batch, and at the end
+announces which metrics changed over which span (server.events.fact_events).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import aiohttp
+
+from plugins.contract import Connector, Period, Record
+from plugins.manager import PluginSet
+from server.events import FactsChanged, SyncProgress, fact_events, sync_events
+from server.models import ConnectorConfig, QuarantinedRecord, SyncRun
+from server.secrets import SecretBox
+from server.sync.checks import FactRow, RecordCheck, Rejected, employee_keys
+from server.sync.http import RetryPolicy, make_session
+from server.sync.store import resolve, store_facts, store_rejected
+
+log = logging.getLogger("jixiao.sync")
+BATCH = 1000
+STALE_RUN = timedelta(hours=6)
+
+
+def describe(exc: BaseException) -> str:
+    """The failure for admins. URLs lose their query strings: they may carry API keys."""
+    if isinstance(exc, aiohttp.ClientResponseError):
+        where = f"{exc.request_info.url.host}{exc.request_info.url.path}"
+        return f"HTTP {exc.status} {exc.message} from {where}"[:2000]
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
+class SyncBusy(Exception):
+    """A run for this config is already going."""
+
+
+class SyncEngine:
+    def __init__(
+        self, plugins: PluginSet, box: SecretBox, policy: RetryPolicy | None = None
+    ) -> None:
+        self.plugins = plugins
+        self.box = box
+        self.policy = policy or RetryPolicy()
+        self._running: dict[UUID, asyncio.Task[SyncRun]] = {}
+
+    def connector(self, name: str) -> type[Connector] | None:
+        return self.plugins.connectors.get(name)
+
+    def config_for(
+        self, config: ConnectorConfig, upload: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Settings with secrets opened, as the connector receives them."""
+        return {**config.settings, **self.box.open(config.sealed_secrets), **(upload or {})}
+
+    async def start(
+        self,
+        config: ConnectorConfig,
+        period: Period,
+        *,
+        trigger: str = "manual",
+        actor_id: UUID | None = None,
+        upload: dict[str, Any] | None = None,
+    ) -> tuple[SyncRun, asyncio.Task[SyncRun]]:
+        """Open a run and start it in the background; SyncBusy when one is going."""
+        if config.id in self._running and not self._running[config.id].done():
+            raise SyncBusy()
+        running = await SyncRun.filter(
+            config_id=config.id, status="running", started_at__gt=datetime.now(UTC) - STALE_RUN
+        ).exists()
+        if running:
+            raise SyncBusy()
+        run = await SyncRun.create(
+            company_id=config.company_id,
+            config_id=config.id,
+            trigger=trigger,
+            triggered_by=actor_id,
+            period_start=period.start,
+            period_end=period.end,
+        )
+        task = asyncio.create_task(self._run(run, config, period, upload), name=f"sync-{run.id}")
+        self._running[config.id] = task
+        task.add_done_callback(lambda _t, key=config.id: self._running.pop(key, None))
+        return run, task
+
+    async def _run(
+        self, run: SyncRun, config: ConnectorConfig, period: Period, upload: dict[str, Any] | None
+    ) -> SyncRun:
+        cls = self.connector(config.connector)
+        changed: set[str] = set()
+        batch: list[Record] = []
+        check: RecordCheck | None = None
+        has_quarantine = False
+        try:
+            if cls is None:
+                raise RuntimeError(f"connector {config.connector!r} is not installed")
+            connector = cls()
+            check = RecordCheck(
+                frozenset(m.key for m in cls.metrics),
+                await employee_keys(config.company_id, config.match_by),  # type: ignore[arg-type]
+                period,
+                config.match_by,
+            )
+            has_quarantine = await QuarantinedRecord.filter(
+                config_id=config.id, resolved_at=None
+            ).exists()
+            async with make_session(self.policy) as session:
+                async for record in connector.fetch(
+                    session, self.config_for(config, upload), config.cursor, period
+                ):
+                    batch.append(record)
+                    if len(batch) >= BATCH:
+                        changed |= await self._write(run, config, check, batch, has_quarantine)
+                        batch = []
+                changed |= await self._write(run, config, check, batch, has_quarantine)
+                batch = []
+            config.cursor = connector.next_cursor() or config.cursor
+            run.status = "succeeded"
+        except Exception as exc:  # a connector's failure ends its run, never the server
+            log.exception("sync run %s of %s failed", run.id, config.connector)
+            run.status = "failed"
+            run.error = describe(exc)
+            if batch and check is not None:
+                # What arrived before the failure is kept (the cursor is not advanced, so a
+                # re-run fetches it again and the upserts make that harmless).
+                try:
+                    changed |= await self._write(run, config, check, batch, has_quarantine)
+                except Exception:
+                    log.exception("could not keep the partial batch of run %s", run.id)
+        run.finished_at = datetime.now(UTC)
+        await run.save()
+        config.last_run_at = run.finished_at
+        await config.save(update_fields=["cursor", "last_run_at", "updated_at"])
+        self._progress(run)
+        if changed:
+            fact_events.publish(
+                FactsChanged(run.company_id, frozenset(changed), period.start, period.end)
+            )  # type: ignore[arg-type]
+        return run
+
+    async def _write(
+        self,
+        run: SyncRun,
+        config: ConnectorConfig,
+        check: RecordCheck,
+        batch: list[Record],
+        has_quarantine: bool,
+    ) -> set[str]:
+        if not batch:
+            return set()
+        facts: list[FactRow] = []
+        rejected: list[Rejected] = []
+        for record in batch:
+            verdict = check.check(record)
+            (facts if isinstance(verdict, FactRow) else rejected).append(verdict)  # type: ignore[arg-type]
+        await store_facts(run.company_id, str(config.id), run.id, facts)  # type: ignore[arg-type]
+        await store_rejected(run.company_id, config.id, run.id, rejected)  # type: ignore[arg-type]
+        if has_quarantine and facts:
+            await resolve(config.id, [(f.source_id, f.metric) for f in facts])
+        run.fetched += len(batch)
+        run.stored += len(facts)
+        run.rejected += len(rejected)
+        await run.save(update_fields=["fetched", "stored", "rejected"])
+        self._progress(run)
+        return {f.metric for f in facts}
+
+    def _progress(self, run: SyncRun) -> None:
+        sync_events.publish(
+            SyncProgress(
+                run.company_id, run.id, run.status, run.fetched, run.stored, run.rejected, run.error
+            )  # type: ignore[arg-type]
+        )
+
+    async def reprocess(self, config: ConnectorConfig) -> tuple[int, int]:
+        """Try the config's open quarantine again (after fixing people or mappings)."""
+        cls = self.connector(config.connector)
+        rows = await QuarantinedRecord.filter(config_id=config.id, resolved_at=None)
+        if cls is None or not rows:
+            return 0, len(rows)
+        # Each record is judged against the period of the run that fetched it.
+        spans = {
+            pk: Period(start, end)
+            for pk, start, end in await SyncRun.filter(
+                id__in=list({r.run_id for r in rows if r.run_id})
+            ).values_list("id", "period_start", "period_end")
+        }
+        keys = await employee_keys(config.company_id, config.match_by)  # type: ignore[arg-type]
+        metrics = frozenset(m.key for m in cls.metrics)
+        unknown_span = Period(date.min, date.min)  # a record from no known run stays quarantined
+        verdicts = [
+            RecordCheck(metrics, keys, spans.get(r.run_id, unknown_span), config.match_by).check(
+                Record(
+                    r.employee_key, r.metric, r.day, r.value, r.source_id, r.period_end, r.payload
+                )  # type: ignore[arg-type]
+            )
+            for r in rows
+        ]
+        facts = [v for v in verdicts if isinstance(v, FactRow)]
+        still = [
+            Rejected(**{**v.__dict__, "payload": row.payload})
+            for v, row in zip(verdicts, rows, strict=True)
+            if isinstance(v, Rejected)
+        ]
+        await store_facts(config.company_id, str(config.id), None, facts)  # type: ignore[arg-type]
+        await store_rejected(config.company_id, config.id, None, still)  # type: ignore[arg-type]
+        await resolve(config.id, [(f.source_id, f.metric) for f in facts])
+        if facts:
+            span = Period(min(f.period_start for f in facts), max(f.period_end for f in facts))
+            fact_events.publish(
+                FactsChanged(
+                    config.company_id, frozenset(f.metric for f in facts), span.start, span.end
+                )
+            )  # type: ignore[arg-type]
+        return len(facts), len(still)
+
+    async def run_due(
+        self, now: datetime, current_period: Callable[[ConnectorConfig], Period]
+    ) -> list[SyncRun]:
+        """Start the scheduled runs that are due (called by the server's scheduler)."""
+        started: list[SyncRun] = []
+        configs = await ConnectorConfig.filter(
+            enabled=True, deleted_at=None, schedule_minutes__not_isnull=True
+        ).select_related("company")
+        for config in configs:
+            due = (
+                config.last_run_at is None
+                or config.last_run_at + timedelta(minutes=config.schedule_minutes) <= now
+            )
+            if not due:
+                continue
+            try:
+                run, _ = await self.start(config, current_period(config), trigger="schedule")
+            except SyncBusy:
+                continue
+            started.append(run)
+        return started
