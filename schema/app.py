@@ -18,6 +18,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from plugins.manager import await_me_maybe
 from schema import build_schema
 from schema.http import JixiaoGraphQL
 from server.db import database_reachable, using
@@ -44,6 +45,15 @@ class DatabaseContext:
             await self.app(scope, receive, send)
 
 
+async def _startup_hooks(runtime: Runtime, app: Starlette) -> None:
+    """``jixiao_startup`` for every plugin; one raising is logged, the server still starts."""
+    for impl in runtime.plugins.manager.hook.jixiao_startup.get_hookimpls():
+        try:
+            await await_me_maybe(impl.function(app=app))
+        except Exception:
+            log.exception("plugin %s failed in jixiao_startup", impl.plugin_name)
+
+
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Starlette:
     """The ASGI app. Tests pass a started ``runtime``; the server starts its own in lifespan."""
     settings = settings or (runtime.settings if runtime else Settings.from_env())
@@ -66,6 +76,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         if "runtime" not in holder:
             owned = await start_runtime(settings)
             holder["runtime"] = owned
+        await _startup_hooks(holder["runtime"], app)
         try:
             yield
         finally:

@@ -7,11 +7,12 @@ from strawberry import relay
 from strawberry.types import Info
 
 from schema import ids
+from schema.connectors.types import ConnectorConfig, SyncRun
 from schema.org.types import Company, Department, Employee, EmployeeConnection, RoleAssignment
 from schema.permissions import IsAuthenticated
 from server import models as m
 from server.errors import NotFound
-from server.services import company, departments, employees
+from server.services import collection, company, departments, employees
 
 AUTH = [IsAuthenticated]
 
@@ -104,4 +105,9 @@ class OrgQuery:
             return await _company(info)
         if type_name == "RoleAssignment":
             return await _role_assignment(info, raw)
+        if type_name == "ConnectorConfig":
+            row = await info.context.runtime.connector_configs.get(actor, raw)
+            return ConnectorConfig.of(row, info.context.runtime.connector_configs.secret_names(row))
+        if type_name == "SyncRun":
+            return SyncRun.of(await collection.get_run(actor, raw))
         raise NotFound("object")

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from plugins.contract import Period
 from server.audit import Actor, record
-from server.errors import BadInput, Conflict, NotFound
+from server.errors import BadInput, Conflict, Forbidden, NotFound
 from server.models import MetricFact, QuarantinedRecord, SyncRun
 from server.paging import Page, after_filter, check_first, encode_cursor
 from server.services.connectors import ConnectorConfigs
@@ -125,7 +125,9 @@ async def facts(
     """One person's collected values in a span, for those in his management line and HR."""
     span = period(start, end)
     employee = await get_employee(actor, employee_id)
-    actor.authz.require("metric_fact", "read", *position(employee))
+    if not actor.authz.can("metric_fact", "read", *position(employee)):
+        # The person is visible, so saying "not found" would mislead: the facts are forbidden.
+        raise Forbidden("forbidden", action="read", object_type="metric_fact")
     query = MetricFact.filter(
         company_id=actor.caller.company_id,
         employee_id=employee.id,
