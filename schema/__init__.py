@@ -18,12 +18,17 @@ from schema.errors import ErrorFormatter
 from schema.org.mutations import OrgMutation
 from schema.org.queries import OrgQuery
 from schema.org.subscriptions import OrgSubscription
+from schema.plans.schema import PlanMutation, PlanQuery, PlanSubscription
 from schema.policy import PolicyMutation, PolicyQuery
 from server.settings import Settings
 
-Query = merge_types("Query", (OrgQuery, ConnectorQuery, AuditQuery, PolicyQuery))
-Subscription = merge_types("Subscription", (OrgSubscription, ConnectorSubscription))
-Mutation = merge_types("Mutation", (AuthMutation, OrgMutation, ConnectorMutation, PolicyMutation))
+Query = merge_types("Query", (OrgQuery, PlanQuery, ConnectorQuery, AuditQuery, PolicyQuery))
+Subscription = merge_types(
+    "Subscription", (OrgSubscription, PlanSubscription, ConnectorSubscription)
+)
+Mutation = merge_types(
+    "Mutation", (AuthMutation, OrgMutation, PlanMutation, ConnectorMutation, PolicyMutation)
+)
 
 
 def build_schema(settings: Settings | None = None) -> Schema:

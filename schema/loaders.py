@@ -7,7 +7,7 @@ from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
-from server.models import Department, Employee, RoleAssignment
+from server.models import Department, Employee, Indicator, Plan, PlanVersion, RoleAssignment
 
 
 class Loaders:
@@ -19,6 +19,9 @@ class Loaders:
         self.employee = DataLoader(self._employees)
         self.roles = DataLoader(self._roles)
         self.children = DataLoader(self._children)
+        self.indicators = DataLoader(self._indicators)
+        self.plan_version = DataLoader(self._plan_versions)
+        self.plan_departments = DataLoader(self._plan_departments)
 
     async def _departments(self, ids: Sequence[UUID]) -> list[Department | None]:
         rows = await Department.filter(company_id=self.company_id, id__in=list(ids))
@@ -47,3 +50,36 @@ class Loaders:
         for row in rows:
             grouped.setdefault(row.parent_id, []).append(row)  # type: ignore[arg-type]
         return [grouped[i] for i in parent_ids]
+
+    async def _indicators(self, keys: Sequence[tuple[UUID, int]]) -> list[list[Indicator]]:
+        """Indicators of (plan, version) pairs, in their order."""
+        rows = (
+            await Indicator.filter(plan_id__in=list({k[0] for k in keys}))
+            .filter(version__in=list({k[1] for k in keys}))
+            .order_by("position")
+        )
+        grouped: dict[tuple[UUID, int], list[Indicator]] = {k: [] for k in keys}
+        for row in rows:
+            key = (row.plan_id, row.version)
+            if key in grouped:
+                grouped[key].append(row)  # type: ignore[index]
+        return [grouped[k] for k in keys]
+
+    async def _plan_versions(self, keys: Sequence[tuple[UUID, int]]) -> list[PlanVersion | None]:
+        rows = await PlanVersion.filter(plan_id__in=list({k[0] for k in keys})).filter(
+            number__in=list({k[1] for k in keys})
+        )
+        found = {(r.plan_id, r.number): r for r in rows}
+        return [found.get(k) for k in keys]
+
+    async def _plan_departments(self, plan_ids: Sequence[UUID]) -> list[list[Department]]:
+        pairs = await Plan.filter(id__in=list(plan_ids), company_id=self.company_id).values_list(
+            "id", "departments__id"
+        )
+        dept_ids = {d for _, d in pairs if d is not None}
+        depts = {d.id: d for d in await Department.filter(id__in=list(dept_ids))}
+        grouped: dict[UUID, list[Department]] = {i: [] for i in plan_ids}
+        for plan_id, dept_id in pairs:
+            if dept_id in depts:
+                grouped[plan_id].append(depts[dept_id])
+        return [sorted(grouped[i], key=lambda d: d.name) for i in plan_ids]

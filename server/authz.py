@@ -23,25 +23,10 @@ import casbin
 from tortoise.expressions import Q
 
 from server.errors import Forbidden, NotFound
-from server.vocabulary import COMPANY_ROLES, ROLES
+from server.vocabulary import COMPANY_ROLES, OBJECT_ACTIONS, RELATIONS, ROLES
 
 log = logging.getLogger("jixiao.authz")
 
-OBJECT_ACTIONS: dict[str, frozenset[str]] = {
-    "company": frozenset({"read", "update"}),
-    "department": frozenset({"read", "read_inactive", "create", "update", "deactivate"}),
-    "employee": frozenset(
-        {"read", "read_personal", "read_inactive", "create", "update", "deactivate"}
-    ),
-    "role_assignment": frozenset({"read", "assign", "revoke"}),
-    "audit_entry": frozenset({"read"}),
-    "policy": frozenset({"reload"}),
-    "connector_config": frozenset({"read", "create", "update", "delete", "sync"}),
-    "sync_run": frozenset({"read"}),
-    "quarantine": frozenset({"read", "reprocess"}),
-    "metric_fact": frozenset({"read"}),
-}
-RELATIONS = ("self", "team", "scope", "company")
 MODEL_FILE = "model.conf"
 POLICY_FILE = "policy.csv"
 

@@ -59,6 +59,19 @@ class FactsChanged:
     end: date
 
 
+@dataclass(frozen=True)
+class PlanEvent:
+    """A plan changed state, got a new version or a new comment."""
+
+    company_id: UUID
+    plan_id: UUID
+    kind: str  # "state", "version", "comment"
+    state: str
+    covered: frozenset[UUID]
+    detail: str = ""
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
 class EventBus(Generic[E]):
     def __init__(self) -> None:
         self._queues: dict[UUID, set[asyncio.Queue[E]]] = {}
@@ -85,3 +98,4 @@ class EventBus(Generic[E]):
 org_events: EventBus[OrgChange] = EventBus()
 sync_events: EventBus[SyncProgress] = EventBus()
 fact_events: EventBus[FactsChanged] = EventBus()
+plan_events: EventBus[PlanEvent] = EventBus()

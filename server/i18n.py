@@ -66,6 +66,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The connector {connector} does not import files.",
         "连接器 {connector} 不支持导入文件。",
     ),
+    "illegal_transition": (
+        "The plan is {state}; it cannot {action} now. Allowed next: {allowed}.",
+        "计划当前状态为 {state}，不能执行 {action}。可执行的操作：{allowed}。",
+    ),
+    "plan_locked": (
+        "The plan is {state}; its content can no longer be changed.",
+        "计划当前状态为 {state}，内容已不可修改。",
+    ),
+    "stale_version": (
+        "The plan has changed since you read it: it is at version {current}, you edited "
+        "version {expected}. Reload it and apply your change again.",
+        "计划在您读取后已被修改：当前为第 {current} 版，您修改的是第 {expected} 版。"
+        "请刷新后重新修改。",
+    ),
+    "weights_total": (
+        "Indicator weights must add up to exactly 100; they add up to {total}.",
+        "指标权重之和必须正好为 100，当前为 {total}。",
+    ),
+    "must_be_positive": ("{field} must be greater than 0.", "{field} 必须大于 0。"),
+    "cap_too_low": ("{field}: a cap must be at least 100 %.", "{field}：封顶值不得低于 100%。"),
+    "bands_invalid": (
+        "{field}: bands must start at 0 % and rise strictly.",
+        "{field}：分档必须从 0% 开始并严格递增。",
+    ),
+    "duplicate_name": ("{field}: the name {name} is used twice.", "{field}：名称 {name} 重复。"),
+    "unknown_metric": (
+        "{field}: no installed connector provides the metric {metric}.",
+        "{field}：没有已安装的连接器提供指标 {metric}。",
+    ),
+    "dates_order": ("{field} must not be before {other}.", "{field} 不能早于 {other}。"),
+    "period_bounds": (
+        "The period must be a whole {kind}: {expected_start} to {expected_end}.",
+        "期间必须是完整的{kind}：{expected_start} 至 {expected_end}。",
+    ),
+    "no_approval_due": (
+        "No sign-off of yours is pending on this plan.",
+        "该计划没有待您审批的事项。",
+    ),
+    "comment_required": ("{field}: say why.", "{field}：请说明理由。"),
     "inactive_reference": (
         "{field} refers to a deactivated {object_type}.",
         "{field} 指向已停用的{object_type}。",
@@ -127,6 +166,9 @@ OBJECT_NAMES: dict[str, tuple[str, str]] = {
     "sync_run": ("sync run", "同步记录"),
     "quarantine": ("rejected record", "被拒记录"),
     "metric_fact": ("metric value", "指标数据"),
+    "plan": ("plan", "计划"),
+    "template": ("template", "模板"),
+    "plan_comment": ("comment", "评论"),
 }
 
 ACTION_NAMES: dict[str, tuple[str, str]] = {
@@ -142,6 +184,16 @@ ACTION_NAMES: dict[str, tuple[str, str]] = {
     "delete": ("delete", "删除"),
     "sync": ("run", "同步"),
     "reprocess": ("re-process", "重新处理"),
+    "submit": ("submit", "提交"),
+    "approve": ("approve", "审批通过"),
+    "return": ("return", "退回"),
+    "file": ("file", "报备"),
+    "acknowledge": ("acknowledge", "确认"),
+    "start_evaluation": ("start evaluating", "开始评估"),
+    "finalize": ("finalize", "定稿"),
+    "close": ("close", "关闭"),
+    "review_edit": ("edit during review", "审阅时修改"),
+    "comment": ("comment on", "评论"),
 }
 
 

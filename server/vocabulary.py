@@ -24,3 +24,41 @@ DEPARTMENT_KINDS = (
     "admin",
     "other",
 )
+
+# What the policy speaks of: object types with their actions, and the caller's relations.
+OBJECT_ACTIONS: dict[str, frozenset[str]] = {
+    "company": frozenset({"read", "update"}),
+    "department": frozenset({"read", "read_inactive", "create", "update", "deactivate"}),
+    "employee": frozenset(
+        {"read", "read_personal", "read_inactive", "create", "update", "deactivate"}
+    ),
+    "role_assignment": frozenset({"read", "assign", "revoke"}),
+    "audit_entry": frozenset({"read"}),
+    "policy": frozenset({"reload"}),
+    "connector_config": frozenset({"read", "create", "update", "delete", "sync"}),
+    "sync_run": frozenset({"read"}),
+    "quarantine": frozenset({"read", "reprocess"}),
+    "metric_fact": frozenset({"read"}),
+    "template": frozenset({"read", "create", "update", "delete"}),
+    "plan": frozenset(
+        {
+            "read",
+            "read_published",
+            "create",
+            "update",
+            "review_edit",
+            "comment",
+            "submit",
+            "approve",
+            "return",
+            "redraft",
+            "file",
+            "acknowledge",
+            "start_evaluation",
+            "finalize",
+            "close",
+            "progress",
+        }
+    ),
+}
+RELATIONS = ("self", "team", "scope", "company")

@@ -52,6 +52,7 @@ def test_no_file_over_400_lines() -> None:
     long = {
         str(p.relative_to(ROOT)): n
         for package in (*PACKAGES, "tests", "bench")
+        if (ROOT / package).is_dir()
         for p in (ROOT / package).rglob("*.py")
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400
     }
@@ -67,9 +68,7 @@ def test_ruff_is_clean() -> None:
             "check",
             "--output-format",
             "concise",
-            *PACKAGES,
-            "tests",
-            "bench",
+            *(d for d in (*PACKAGES, "tests", "bench") if (ROOT / d).is_dir()),
         ],
         cwd=ROOT,
         capture_output=True,

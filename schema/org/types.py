@@ -47,7 +47,7 @@ class Department(relay.Node):
     async def parent(self, info: Info) -> Department | None:
         if self.row.parent_id is None:
             return None
-        return await _department(info, self.row.parent_id)
+        return await visible_department(info, self.row.parent_id)
 
     @strawberry.field(description="Active sub-departments the caller may see.")
     async def children(self, info: Info) -> list[Department]:
@@ -57,11 +57,11 @@ class Department(relay.Node):
 
     @strawberry.field(description="The department's manager.")
     async def manager(self, info: Info) -> Employee | None:
-        return await _employee(info, self.row.manager_id)
+        return await visible_employee(info, self.row.manager_id)
 
     @strawberry.field(description="The supervising division VP.")
     async def supervisor(self, info: Info) -> Employee | None:
-        return await _employee(info, self.row.supervisor_id)
+        return await visible_employee(info, self.row.supervisor_id)
 
     @strawberry.field(description="Active employees of this department and its sub-departments.")
     async def employees(
@@ -125,11 +125,11 @@ class Employee(relay.Node):
 
     @strawberry.field
     async def department(self, info: Info) -> Department | None:
-        return await _department(info, self.row.department_id)
+        return await visible_department(info, self.row.department_id)
 
     @strawberry.field(description="The direct line manager.")
     async def manager(self, info: Info) -> Employee | None:
-        return await _employee(info, self.row.manager_id)
+        return await visible_employee(info, self.row.manager_id)
 
     @strawberry.field(description="Roles held; empty unless the caller may see them.")
     async def roles(self, info: Info) -> list[RoleAssignment]:
@@ -158,11 +158,11 @@ class RoleAssignment(relay.Node):
     async def department(self, info: Info) -> Department | None:
         if self.row.department_id is None:
             return None
-        return await _department(info, self.row.department_id)
+        return await visible_department(info, self.row.department_id)
 
     @strawberry.field
     async def employee(self, info: Info) -> Employee | None:
-        return await _employee(info, self.row.employee_id)
+        return await visible_employee(info, self.row.employee_id)
 
 
 @strawberry.type
@@ -193,14 +193,14 @@ class EmployeeConnection:
         )
 
 
-async def _department(info: Info, department_id: object) -> Department | None:
+async def visible_department(info: Info, department_id: object) -> Department | None:
     row = await info.context.loaders.department.load(department_id)
     if row is None or not info.context.actor.authz.can("department", "read", row.id):
         return None
     return Department.of(row)
 
 
-async def _employee(info: Info, employee_id: object) -> Employee | None:
+async def visible_employee(info: Info, employee_id: object) -> Employee | None:
     if employee_id is None:
         return None
     row = await info.context.loaders.employee.load(employee_id)

@@ -5,6 +5,15 @@ from __future__ import annotations
 from server.models.access import RoleAssignment, Session
 from server.models.audit import AuditEntry
 from server.models.org import Company, Department, Employee
+from server.models.plans import (
+    Indicator,
+    Plan,
+    PlanApproval,
+    PlanComment,
+    PlanTransition,
+    PlanVersion,
+    Template,
+)
 from server.models.sync import ConnectorConfig, MetricFact, QuarantinedRecord, SyncRun
 
 MODEL_MODULES = [
@@ -12,6 +21,7 @@ MODEL_MODULES = [
     "server.models.access",
     "server.models.audit",
     "server.models.sync",
+    "server.models.plans",
 ]
 
 __all__ = [
@@ -21,9 +31,16 @@ __all__ = [
     "ConnectorConfig",
     "Department",
     "Employee",
+    "Indicator",
     "MetricFact",
+    "Plan",
+    "PlanApproval",
+    "PlanComment",
+    "PlanTransition",
+    "PlanVersion",
     "QuarantinedRecord",
     "RoleAssignment",
     "Session",
     "SyncRun",
+    "Template",
 ]

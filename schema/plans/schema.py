@@ -1,0 +1,391 @@
+"""Queries, mutations and the event subscription for templates and plans."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from schema import ids
+from schema.permissions import IsAuthenticated
+from schema.plans.types import (
+    DepartmentPlanProgress,
+    Plan,
+    PlanChange,
+    PlanComment,
+    PlanEventPayload,
+    Template,
+)
+from server.errors import BadInput
+from server.events import plan_events
+from server.models import Plan as PlanRow
+from server.plans import comments, review, service, templates
+from server.plans.access import PlanView, covered_departments
+from server.plans.progress import plan_progress
+from server.plans.validation import IndicatorData, PlanData
+from server.plans.versions import diff, load_data
+
+AUTH = [IsAuthenticated]
+
+
+@strawberry.enum(description="Workflow steps; who may take each is set in the policy.")
+class PlanAction(Enum):
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    RETURN = "return"
+    REDRAFT = "redraft"
+    FILE = "file"
+    ACKNOWLEDGE = "acknowledge"
+    START_EVALUATION = "start_evaluation"
+    FINALIZE = "finalize"
+    CLOSE = "close"
+
+
+@strawberry.input
+class BandInput:
+    from_: Decimal = strawberry.field(name="from")
+    score: Decimal
+
+
+@strawberry.input
+class ScoringInput:
+    rule: str = "ratio"
+    cap: Decimal | None = None
+    bands: list[BandInput] | None = None
+
+
+@strawberry.input
+class IndicatorInput:
+    name: str
+    weight: Decimal
+    target: Decimal | None = None
+    key: str | None = strawberry.field(
+        default=None, description="Keep an indicator's key across edits"
+    )
+    description: str = ""
+    unit: str = ""
+    direction: str = "higher"
+    data_source: str = strawberry.field(default="manual", description="manual, or a metric key")
+    scoring: ScoringInput | None = None
+    qualitative: bool = False
+
+
+@strawberry.input
+class DeadlinesInput:
+    submission: date
+    review: date
+    self_evaluation: date
+    manager_evaluation: date
+
+
+@strawberry.input(description="Give indicators, or a template, or a plan to copy (last period's).")
+class CreatePlanInput:
+    name: str
+    level: str
+    period_kind: str
+    period_start: date
+    period_end: date
+    deadlines: DeadlinesInput
+    department_ids: list[strawberry.ID]
+    indicators: list[IndicatorInput] | None = None
+    template_id: strawberry.ID | None = None
+    copy_from_plan_id: strawberry.ID | None = None
+
+
+@strawberry.input(description="Only the fields given change; `indicators` replaces the whole list.")
+class UpdatePlanInput:
+    name: str | None = None
+    deadlines: DeadlinesInput | None = None
+    department_ids: list[strawberry.ID] | None = None
+    indicators: list[IndicatorInput] | None = None
+
+
+@strawberry.input
+class TemplateInput:
+    name: str
+    framework: str = "KPI"
+    department_kind: str = "other"
+    description: str = ""
+    indicators: list[IndicatorInput] = strawberry.field(default_factory=list)
+
+
+def indicator_data(item: IndicatorInput) -> IndicatorData:
+    scoring: dict[str, Any] = {"rule": "ratio"}
+    if item.scoring is not None:
+        scoring = {"rule": item.scoring.rule}
+        if item.scoring.cap is not None:
+            scoring["cap"] = item.scoring.cap
+        if item.scoring.bands is not None:
+            scoring["bands"] = [{"from": b.from_, "score": b.score} for b in item.scoring.bands]
+    return IndicatorData(
+        name=item.name,
+        weight=item.weight,
+        target=item.target,
+        key=item.key,
+        description=item.description,
+        unit=item.unit,
+        direction=item.direction,
+        data_source=item.data_source,
+        scoring=scoring,
+        qualitative=item.qualitative,
+    )
+
+
+def _departments(values: list[strawberry.ID]) -> tuple[Any, ...]:
+    return tuple(ids.decode(v, "Department", f"departmentIds[{i}]") for i, v in enumerate(values))
+
+
+def _deadlines(d: DeadlinesInput) -> dict[str, date]:
+    return {
+        "submission_due": d.submission,
+        "review_due": d.review,
+        "self_evaluation_due": d.self_evaluation,
+        "manager_evaluation_due": d.manager_evaluation,
+    }
+
+
+@strawberry.type
+class PlanQuery:
+    @strawberry.field(permission_classes=AUTH, description="The template library.")
+    async def templates(self, info: Info, department_kind: str | None = None) -> list[Template]:
+        return [
+            Template.of(t)
+            for t in await templates.list_templates(info.context.actor, department_kind)
+        ]
+
+    @strawberry.field(permission_classes=AUTH, description="Visible plans overlapping a period.")
+    async def plans(
+        self,
+        info: Info,
+        period_start: date | None = None,
+        period_end: date | None = None,
+        state: str | None = None,
+    ) -> list[Plan]:
+        rows = await service.list_plans(
+            info.context.actor, period_start=period_start, period_end=period_end, state=state
+        )
+        return [Plan.of(p) for p in rows]
+
+    @strawberry.field(permission_classes=AUTH)
+    async def plan(self, info: Info, id: strawberry.ID) -> Plan:
+        return Plan.of(await service.get_plan(info.context.actor, ids.decode(id, "Plan")))
+
+    @strawberry.field(
+        permission_classes=AUTH, description="Indicator-level changes between two versions."
+    )
+    async def plan_version_diff(
+        self,
+        info: Info,
+        plan_id: strawberry.ID,
+        from_: Annotated[int, strawberry.argument(name="from")],
+        to: Annotated[
+            int | None, strawberry.argument(description="default: the current version")
+        ] = None,
+    ) -> list[PlanChange]:
+        plan = await service.get_plan(info.context.actor, ids.decode(plan_id, "Plan", "planId"))
+        old = await load_data(plan, from_)
+        new = await load_data(plan, to or plan.version)
+        return [PlanChange.of(c) for c in diff(old, new)]
+
+    @strawberry.field(
+        permission_classes=AUTH,
+        description="Per department: plan states, who they wait on, overdue flags.",
+    )
+    async def plan_progress(
+        self, info: Info, period_start: date, period_end: date
+    ) -> list[DepartmentPlanProgress]:
+        rows = await plan_progress(info.context.actor, period_start, period_end)
+        return [DepartmentPlanProgress.of(r) for r in rows]
+
+
+@strawberry.type
+class PlanMutation:
+    @strawberry.mutation(permission_classes=AUTH)
+    async def create_plan(self, info: Info, input: CreatePlanInput) -> Plan:
+        actor, metrics = info.context.actor, info.context.runtime.metrics
+        data = PlanData(
+            name=input.name,
+            level=input.level,
+            period_kind=input.period_kind,
+            period_start=input.period_start,
+            period_end=input.period_end,
+            department_ids=_departments(input.department_ids),
+            **_deadlines(input.deadlines),
+        )
+        if input.copy_from_plan_id is not None:
+            source = ids.decode(input.copy_from_plan_id, "Plan", "copyFromPlanId")
+            return Plan.of(await service.copy_plan(actor, metrics, source, data))
+        if input.template_id is not None:
+            items = await service.from_template(
+                actor, ids.decode(input.template_id, "Template", "templateId")
+            )
+        else:
+            items = tuple(indicator_data(i) for i in input.indicators or [])
+        return Plan.of(
+            await service.create_plan(
+                actor, metrics, PlanData(**{**data.__dict__, "indicators": items})
+            )
+        )
+
+    @strawberry.mutation(
+        permission_classes=AUTH, description="Edit; CONFLICT when expectedVersion is stale."
+    )
+    async def update_plan(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        expected_version: int,
+        input: UpdatePlanInput,
+        comment: str = "",
+    ) -> Plan:
+        changes: dict[str, Any] = {}
+        if input.name is not None:
+            changes["name"] = input.name
+        if input.deadlines is not None:
+            changes.update(_deadlines(input.deadlines))
+        if input.department_ids is not None:
+            changes["department_ids"] = _departments(input.department_ids)
+        if input.indicators is not None:
+            changes["indicators"] = tuple(indicator_data(i) for i in input.indicators)
+        plan = await service.update_plan(
+            info.context.actor,
+            info.context.runtime.metrics,
+            ids.decode(id, "Plan"),
+            expected_version,
+            changes,
+            comment,
+        )
+        return Plan.of(plan)
+
+    @strawberry.mutation(
+        permission_classes=AUTH, description="Change one indicator (e.g. a reviewer's weight)."
+    )
+    async def update_indicator(
+        self,
+        info: Info,
+        plan_id: strawberry.ID,
+        expected_version: int,
+        key: str,
+        input: IndicatorInput,
+        comment: str = "",
+    ) -> Plan:
+        actor = info.context.actor
+        plan = await service.get_plan(actor, ids.decode(plan_id, "Plan", "planId"))
+        current = await load_data(plan)
+        if key not in {i.key for i in current.indicators}:
+            raise BadInput(
+                "invalid_format", field="key", hint="the key of an indicator of this plan"
+            )
+        items = tuple(indicator_data(input) if i.key == key else i for i in current.indicators)
+        items = tuple(
+            IndicatorData(**{**i.__dict__, "key": key}) if i.key is None else i for i in items
+        )
+        plan = await service.update_plan(
+            actor,
+            info.context.runtime.metrics,
+            plan.id,
+            expected_version,
+            {"indicators": items},
+            comment,
+        )
+        return Plan.of(plan)
+
+    @strawberry.mutation(
+        permission_classes=AUTH, description="Take a workflow step; CONFLICT when not allowed now."
+    )
+    async def transition_plan(
+        self, info: Info, id: strawberry.ID, action: PlanAction, comment: str = ""
+    ) -> Plan:
+        return Plan.of(
+            await review.transition(
+                info.context.actor, ids.decode(id, "Plan"), action.value, comment
+            )
+        )
+
+    @strawberry.mutation(permission_classes=AUTH)
+    async def add_plan_comment(
+        self,
+        info: Info,
+        plan_id: strawberry.ID,
+        body: str,
+        version: int | None = None,
+        indicator_key: str | None = None,
+        parent_id: strawberry.ID | None = None,
+    ) -> PlanComment:
+        parent = None if parent_id is None else ids.decode(parent_id, "PlanComment", "parentId")
+        row = await comments.add_comment(
+            info.context.actor,
+            ids.decode(plan_id, "Plan", "planId"),
+            body,
+            version=version,
+            indicator_key=indicator_key,
+            parent_id=parent,
+        )
+        return PlanComment.of(row)
+
+    @strawberry.mutation(permission_classes=AUTH)
+    async def resolve_plan_comment(
+        self, info: Info, id: strawberry.ID, resolved: bool = True
+    ) -> PlanComment:
+        row = await comments.resolve_comment(
+            info.context.actor, ids.decode(id, "PlanComment"), resolved
+        )
+        return PlanComment.of(row)
+
+    @strawberry.mutation(permission_classes=AUTH)
+    async def create_template(self, info: Info, input: TemplateInput) -> Template:
+        return Template.of(await _save_template(info, None, input))
+
+    @strawberry.mutation(permission_classes=AUTH)
+    async def update_template(
+        self, info: Info, id: strawberry.ID, input: TemplateInput
+    ) -> Template:
+        return Template.of(await _save_template(info, ids.decode(id, "Template"), input))
+
+    @strawberry.mutation(permission_classes=AUTH)
+    async def delete_template(self, info: Info, id: strawberry.ID) -> bool:
+        await templates.delete_template(info.context.actor, ids.decode(id, "Template"))
+        return True
+
+
+async def _save_template(info: Info, template_id: Any, input: TemplateInput) -> Any:
+    return await templates.save_template(
+        info.context.actor,
+        info.context.runtime.metrics,
+        template_id,
+        name=input.name,
+        framework=input.framework,
+        department_kind=input.department_kind,
+        description=input.description,
+        indicators=tuple(indicator_data(i) for i in input.indicators),
+    )
+
+
+@strawberry.type
+class PlanSubscription:
+    @strawberry.subscription(
+        permission_classes=AUTH, description="State changes, new versions and comments."
+    )
+    async def plan_events(self, info: Info) -> AsyncGenerator[PlanEventPayload, None]:
+        actor = info.context.actor
+        view = await PlanView.of(actor)
+        async with plan_events.subscribe(actor.caller.company_id) as queue:
+            while True:
+                event = await queue.get()
+                # Decided per event, with the state the plan is in now: drafts stay private.
+                plan = await PlanRow.get_or_none(id=event.plan_id)
+                covered = (await covered_departments([event.plan_id])).get(event.plan_id, set())
+                if plan is None or not view.visible(plan, covered):
+                    continue
+                yield PlanEventPayload(
+                    plan_id=strawberry.ID(ids.encode("Plan", event.plan_id)),
+                    kind=event.kind,
+                    state=event.state,
+                    detail=event.detail,
+                    at=event.at,
+                )

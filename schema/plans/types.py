@@ -1,0 +1,377 @@
+"""GraphQL types for templates, plans, indicators, versions, comments and progress."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from schema.org.types import Department, Employee, visible_employee
+from server import models as m
+from server.plans import workflow
+from server.plans.progress import DepartmentProgress
+from server.plans.versions import Change
+
+
+@strawberry.type
+class Band:
+    from_: Decimal = strawberry.field(
+        name="from", description="Completion % from which the score applies"
+    )
+    score: Decimal
+
+
+@strawberry.type(
+    description="How an indicator is scored: ratio, capped ratio, threshold bands, or a 1-5 rating."
+)
+class Scoring:
+    rule: str
+    cap: Decimal | None
+    bands: list[Band]
+
+    @classmethod
+    def of(cls, raw: dict[str, Any]) -> Scoring:
+        return cls(
+            rule=raw.get("rule", "ratio"),
+            cap=None if raw.get("cap") is None else Decimal(raw["cap"]),
+            bands=[
+                Band(from_=Decimal(b["from"]), score=Decimal(b["score"]))
+                for b in raw.get("bands", [])
+            ],
+        )
+
+
+@strawberry.type(
+    description="An indicator as it stands in one version; `key` follows it across versions."
+)
+class Indicator:
+    key: str
+    name: str
+    description: str
+    unit: str
+    weight: Decimal
+    target: Decimal | None
+    direction: str
+    data_source: str
+    scoring: Scoring
+    qualitative: bool
+
+    @classmethod
+    def of(cls, row: m.Indicator) -> Indicator:
+        return cls(
+            key=row.key,
+            name=row.name,
+            description=row.description,
+            unit=row.unit,
+            weight=Decimal(row.weight).normalize(),
+            target=None if row.target is None else Decimal(row.target).normalize(),
+            direction=row.direction,
+            data_source=row.data_source,
+            scoring=Scoring.of(row.scoring),
+            qualitative=row.qualitative,
+        )
+
+    @classmethod
+    def from_stored(cls, item: dict[str, Any]) -> Indicator:
+        target = item.get("target")
+        return cls(
+            key="",
+            name=item["name"],
+            description=item.get("description", ""),
+            unit=item.get("unit", ""),
+            weight=Decimal(item["weight"]),
+            target=None if target is None else Decimal(target),
+            direction=item.get("direction", "higher"),
+            data_source=item.get("data_source", "manual"),
+            scoring=Scoring.of(item.get("scoring") or {}),
+            qualitative=bool(item.get("qualitative")),
+        )
+
+
+@strawberry.type(description="A KPI or OKR template: indicators with default weights and targets.")
+class Template(relay.Node):
+    id: relay.NodeID[str]
+    name: str
+    framework: str
+    department_kind: str
+    description: str
+    indicators: list[Indicator]
+
+    @classmethod
+    def of(cls, row: m.Template) -> Template:
+        return cls(
+            id=str(row.id),
+            name=row.name,
+            framework=row.framework,
+            department_kind=row.department_kind,
+            description=row.description,
+            indicators=[Indicator.from_stored(i) for i in row.indicators],
+        )
+
+
+@strawberry.type
+class Deadlines:
+    submission: date
+    review: date
+    self_evaluation: date
+    manager_evaluation: date
+
+
+@strawberry.type(description="An immutable snapshot of a plan.")
+class PlanVersion:
+    number: int
+    comment: str
+    created_at: datetime
+    row: strawberry.Private[m.PlanVersion]
+
+    @strawberry.field
+    async def author(self, info: Info) -> Employee | None:
+        return await visible_employee(info, self.row.author_id)
+
+    @strawberry.field
+    async def indicators(self, info: Info) -> list[Indicator]:
+        rows = await info.context.loaders.indicators.load((self.row.plan_id, self.number))
+        return [Indicator.of(r) for r in rows]
+
+
+@strawberry.type
+class PlanComment(relay.Node):
+    id: relay.NodeID[str]
+    version: int
+    indicator_key: str | None
+    parent_id: strawberry.ID | None
+    body: str
+    resolved: bool
+    created_at: datetime
+    row: strawberry.Private[m.PlanComment]
+
+    @classmethod
+    def of(cls, row: m.PlanComment) -> PlanComment:
+        from schema import ids
+
+        parent = (
+            None
+            if row.parent_id is None
+            else strawberry.ID(ids.encode("PlanComment", row.parent_id))
+        )
+        return cls(
+            id=str(row.id),
+            version=row.version,
+            indicator_key=row.indicator_key,
+            parent_id=parent,
+            body=row.body,
+            resolved=row.resolved,
+            created_at=row.created_at,
+            row=row,
+        )
+
+    @strawberry.field
+    async def author(self, info: Info) -> Employee | None:
+        return await visible_employee(info, self.row.author_id)
+
+
+@strawberry.type(
+    description="A sign-off the plan needs; current when given for the current version."
+)
+class PlanApproval:
+    role: str
+    division: Department | None
+    approved_version: int | None
+    approved_at: datetime | None
+    current: bool
+
+
+@strawberry.type
+class PlanTransition:
+    from_state: str
+    to_state: str
+    action: str
+    comment: str
+    at: datetime
+    row: strawberry.Private[m.PlanTransition]
+
+    @strawberry.field
+    async def actor(self, info: Info) -> Employee | None:
+        return await visible_employee(info, self.row.actor_id)
+
+
+@strawberry.type(description="A performance plan for departments (or the company) and a period.")
+class Plan(relay.Node):
+    id: relay.NodeID[str]
+    name: str
+    level: str
+    period_kind: str
+    period_start: date
+    period_end: date
+    deadlines: Deadlines
+    state: str
+    version: int
+    row: strawberry.Private[m.Plan]
+
+    @classmethod
+    def of(cls, row: m.Plan) -> Plan:
+        return cls(
+            id=str(row.id),
+            name=row.name,
+            level=row.level,
+            period_kind=row.period_kind,
+            period_start=row.period_start,
+            period_end=row.period_end,
+            deadlines=Deadlines(
+                submission=row.submission_due,
+                review=row.review_due,
+                self_evaluation=row.self_evaluation_due,
+                manager_evaluation=row.manager_evaluation_due,
+            ),
+            state=row.state,
+            version=row.version,
+            row=row,
+        )
+
+    @strawberry.field(description="Workflow actions possible from the current state.")
+    def next_steps(self) -> list[str]:
+        return workflow.next_steps(self.row.state)
+
+    @strawberry.field
+    async def departments(self, info: Info) -> list[Department]:
+        rows = await info.context.loaders.plan_departments.load(self.row.id)
+        return [Department.of(d) for d in rows]
+
+    @strawberry.field(description="The indicators of the current version.")
+    async def indicators(self, info: Info) -> list[Indicator]:
+        rows = await info.context.loaders.indicators.load((self.row.id, self.row.version))
+        return [Indicator.of(r) for r in rows]
+
+    @strawberry.field
+    async def latest_version(self, info: Info) -> PlanVersion | None:
+        row = await info.context.loaders.plan_version.load((self.row.id, self.row.version))
+        return (
+            None
+            if row is None
+            else PlanVersion(
+                number=row.number, comment=row.comment, created_at=row.created_at, row=row
+            )
+        )
+
+    @strawberry.field(description="Every version, oldest first.")
+    async def versions(self) -> list[PlanVersion]:
+        rows = await m.PlanVersion.filter(plan_id=self.row.id).order_by("number")
+        return [
+            PlanVersion(number=r.number, comment=r.comment, created_at=r.created_at, row=r)
+            for r in rows
+        ]
+
+    @strawberry.field(description="Comment threads, oldest first; filter by version or indicator.")
+    async def comments(
+        self, version: int | None = None, indicator_key: str | None = None
+    ) -> list[PlanComment]:
+        query = m.PlanComment.filter(plan_id=self.row.id)
+        if version is not None:
+            query = query.filter(version=version)
+        if indicator_key is not None:
+            query = query.filter(indicator_key=indicator_key)
+        return [PlanComment.of(c) for c in await query.order_by("created_at")]
+
+    @strawberry.field
+    async def approvals(self, info: Info) -> list[PlanApproval]:
+        rows = await m.PlanApproval.filter(plan_id=self.row.id).order_by("role")
+        result = []
+        for a in rows:
+            division = None
+            if a.department_id is not None:
+                dept = await info.context.loaders.department.load(a.department_id)
+                division = None if dept is None else Department.of(dept)
+            result.append(
+                PlanApproval(
+                    role=a.role,
+                    division=division,
+                    approved_version=a.approved_version,
+                    approved_at=a.approved_at,
+                    current=a.approved_version == self.row.version,
+                )
+            )
+        return result
+
+    @strawberry.field
+    async def transitions(self) -> list[PlanTransition]:
+        rows = await m.PlanTransition.filter(plan_id=self.row.id).order_by("at")
+        return [
+            PlanTransition(
+                from_state=t.from_state,
+                to_state=t.to_state,
+                action=t.action,
+                comment=t.comment,
+                at=t.at,
+                row=t,
+            )
+            for t in rows
+        ]
+
+
+@strawberry.type(description="One difference between two versions.")
+class PlanChange:
+    kind: str
+    field: str
+    indicator_key: str | None
+    indicator_name: str | None
+    before: str | None
+    after: str | None
+    text: str
+
+    @classmethod
+    def of(cls, change: Change) -> PlanChange:
+        return cls(
+            kind=change.kind,
+            field=change.field,
+            indicator_key=change.indicator_key,
+            indicator_name=change.indicator_name,
+            before=change.before,
+            after=change.after,
+            text=change.text,
+        )
+
+
+@strawberry.type
+class PlanStanding:
+    plan: Plan
+    waiting_on: list[str]
+    submission_overdue: bool
+    review_overdue: bool
+
+
+@strawberry.type
+class DepartmentPlanProgress:
+    department: Department
+    plans: list[PlanStanding]
+    missing: bool
+    overdue: bool
+
+    @classmethod
+    def of(cls, row: DepartmentProgress) -> DepartmentPlanProgress:
+        return cls(
+            department=Department.of(row.department),
+            missing=row.missing,
+            overdue=row.overdue,
+            plans=[
+                PlanStanding(
+                    plan=Plan.of(s.plan),
+                    waiting_on=s.waiting_on,
+                    submission_overdue=s.submission_overdue,
+                    review_overdue=s.review_overdue,
+                )
+                for s in row.plans
+            ],
+        )
+
+
+@strawberry.type
+class PlanEventPayload:
+    plan_id: strawberry.ID
+    kind: str
+    state: str
+    detail: str
+    at: datetime

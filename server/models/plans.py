@@ -1,0 +1,179 @@
+"""Plans: templates, plans with immutable versions of their indicators, reviews and comments."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+PLAN_STATES = (
+    "draft",
+    "submitted",
+    "in_review",
+    "returned",
+    "approved",
+    "filed",
+    "active",
+    "evaluating",
+    "finalized",
+    "closed",
+)
+PUBLISHED_STATES = ("active", "evaluating", "finalized", "closed")
+PERIOD_KINDS = ("month", "quarter", "half_year", "year")
+
+
+class Template(Model):
+    """A named list of indicators with default weights, editable per tenant."""
+
+    id = fields.UUIDField(primary_key=True)
+    company: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Company", related_name="templates", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=100)
+    framework = fields.CharField(max_length=8, default="KPI")  # KPI or OKR
+    department_kind = fields.CharField(max_length=20, default="other")
+    description = fields.TextField(default="")
+    indicators = fields.JSONField(default=list)
+    is_active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    company_id: object
+
+    class Meta:
+        table = "plan_template"
+
+
+class Plan(Model):
+    id = fields.UUIDField(primary_key=True)
+    company: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Company", related_name="plans", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=200)
+    level = fields.CharField(max_length=16)  # company or department
+    period_kind = fields.CharField(max_length=16)
+    period_start = fields.DateField()
+    period_end = fields.DateField()
+    submission_due = fields.DateField()
+    review_due = fields.DateField()
+    self_evaluation_due = fields.DateField()
+    manager_evaluation_due = fields.DateField()
+    state = fields.CharField(max_length=16, default="draft")
+    version = fields.IntField(default=1)  # the current version's number
+    departments: fields.ManyToManyRelation = fields.ManyToManyField(
+        "models.Department", related_name="plans", through="plan_department"
+    )
+    created_by = fields.UUIDField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    company_id: object
+
+    class Meta:
+        table = "plan"
+        indexes = (("company", "period_start"),)
+
+
+class PlanVersion(Model):
+    """An immutable snapshot: the plan's fields as JSON plus its Indicator rows."""
+
+    id = fields.UUIDField(primary_key=True)
+    plan: fields.ForeignKeyRelation[Plan] = fields.ForeignKeyField(
+        "models.Plan", related_name="versions", on_delete=fields.CASCADE
+    )
+    number = fields.IntField()
+    content = fields.JSONField(default=dict)
+    author_id = fields.UUIDField(null=True)
+    comment = fields.TextField(default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    plan_id: object
+
+    class Meta:
+        table = "plan_version"
+        unique_together = (("plan", "number"),)
+
+
+class Indicator(Model):
+    """One indicator as it stands in one version; ``key`` follows it across versions."""
+
+    id = fields.UUIDField(primary_key=True)
+    plan: fields.ForeignKeyRelation[Plan] = fields.ForeignKeyField(
+        "models.Plan", related_name="indicators", on_delete=fields.CASCADE
+    )
+    version = fields.IntField()
+    key = fields.CharField(max_length=36)
+    position = fields.IntField(default=0)
+    name = fields.CharField(max_length=100)
+    description = fields.TextField(default="")
+    unit = fields.CharField(max_length=32, default="")
+    weight = fields.DecimalField(max_digits=7, decimal_places=4)
+    target = fields.DecimalField(max_digits=20, decimal_places=6, null=True)
+    direction = fields.CharField(max_length=8, default="higher")
+    data_source = fields.CharField(max_length=64, default="manual")
+    scoring = fields.JSONField(default=dict)  # {"rule": "ratio"|"capped"|"bands"|"rating", ...}
+    qualitative = fields.BooleanField(default=False)
+
+    plan_id: object
+
+    class Meta:
+        table = "indicator"
+        unique_together = (("plan", "version", "key"),)
+        indexes = (("plan", "version"),)
+
+
+class PlanApproval(Model):
+    """A sign-off the plan needs (HR VP, each covering division's VP, the GM for company plans)."""
+
+    id = fields.UUIDField(primary_key=True)
+    plan: fields.ForeignKeyRelation[Plan] = fields.ForeignKeyField(
+        "models.Plan", related_name="approvals", on_delete=fields.CASCADE
+    )
+    role = fields.CharField(max_length=16)
+    department_id = fields.UUIDField(null=True)  # the division, for a VP's approval
+    approver_id = fields.UUIDField(null=True)
+    approved_version = fields.IntField(null=True)
+    approved_at = fields.DatetimeField(null=True)
+
+    plan_id: object
+
+    class Meta:
+        table = "plan_approval"
+
+
+class PlanTransition(Model):
+    id = fields.UUIDField(primary_key=True)
+    plan: fields.ForeignKeyRelation[Plan] = fields.ForeignKeyField(
+        "models.Plan", related_name="transitions", on_delete=fields.CASCADE
+    )
+    from_state = fields.CharField(max_length=16)
+    to_state = fields.CharField(max_length=16)
+    action = fields.CharField(max_length=24)
+    actor_id = fields.UUIDField(null=True)
+    comment = fields.TextField(default="")
+    at = fields.DatetimeField(auto_now_add=True)
+
+    plan_id: object
+
+    class Meta:
+        table = "plan_transition"
+
+
+class PlanComment(Model):
+    id = fields.UUIDField(primary_key=True)
+    plan: fields.ForeignKeyRelation[Plan] = fields.ForeignKeyField(
+        "models.Plan", related_name="comments", on_delete=fields.CASCADE
+    )
+    version = fields.IntField()
+    indicator_key = fields.CharField(max_length=36, null=True)
+    parent_id = fields.UUIDField(null=True)
+    author_id = fields.UUIDField()
+    body = fields.TextField()
+    resolved = fields.BooleanField(default=False)
+    resolved_by = fields.UUIDField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    plan_id: object
+
+    class Meta:
+        table = "plan_comment"
+        indexes = (("plan", "created_at"),)

@@ -1,0 +1,1 @@
+"""Plans: templates, validation, the review workflow, versions, comments and progress."""

@@ -1,0 +1,228 @@
+"""Creating, reading and editing plans. Every edit is a new version, guarded by the version
+the editor read (optimistic concurrency), so two reviewers never overwrite each other."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from tortoise.transactions import in_transaction
+
+from server.audit import Actor, record
+from server.errors import BadInput, Conflict, Forbidden, NotFound
+from server.events import PlanEvent, plan_events
+from server.metrics import MetricRegistry
+from server.models import Department, Plan, PlanTransition, Template
+from server.plans import workflow
+from server.plans.access import PlanView, covered_departments, load_plan
+from server.plans.validation import IndicatorData, PlanData, check_plan
+from server.plans.versions import diff, load_data, write_version
+
+
+def publish(plan: Plan, covered: set[UUID], kind: str, detail: str = "") -> None:
+    plan_events.publish(
+        PlanEvent(plan.company_id, plan.id, kind, plan.state, frozenset(covered), detail)
+    )  # type: ignore[arg-type]
+
+
+async def _departments(actor: Actor, data: PlanData) -> PlanData:
+    rows = await Department.filter(
+        company_id=actor.caller.company_id, id__in=list(data.department_ids)
+    ).values_list("id", "parent_id", "is_active")
+    found = {pk: (parent, active) for pk, parent, active in rows}
+    for i, dept_id in enumerate(data.department_ids):
+        if dept_id not in found:
+            raise NotFound("department")
+        if not found[dept_id][1]:
+            raise BadInput(
+                "inactive_reference", field=f"departmentIds[{i}]", object_type="department"
+            )
+    roots = [d for d, (parent, _) in found.items() if parent is None]
+    if data.level == "company" and set(data.department_ids) != set(roots):
+        raise BadInput(
+            "invalid_format",
+            field="departmentIds",
+            hint="a company plan covers the top department only",
+        )
+    if data.level == "department" and roots:
+        raise BadInput(
+            "invalid_format", field="departmentIds", hint="use level company for the top department"
+        )
+    return replace(data, department_ids=tuple(dict.fromkeys(data.department_ids)))
+
+
+async def from_template(actor: Actor, template_id: UUID) -> tuple[IndicatorData, ...]:
+    template = await Template.get_or_none(
+        id=template_id, company_id=actor.caller.company_id, is_active=True
+    )
+    if template is None:
+        raise NotFound("template")
+    return tuple(template_indicator(item) for item in template.indicators)
+
+
+def template_indicator(item: dict[str, Any]) -> IndicatorData:
+    """A template's stored indicator (JSON, numbers as strings) as plan input."""
+    target = item.get("target")
+    return IndicatorData(
+        name=item["name"],
+        weight=Decimal(str(item["weight"])),
+        target=None if target is None else Decimal(str(target)),
+        description=item.get("description", ""),
+        unit=item.get("unit", ""),
+        direction=item.get("direction", "higher"),
+        data_source=item.get("data_source", "manual"),
+        scoring=dict(item.get("scoring") or {"rule": "ratio"}),
+        qualitative=bool(item.get("qualitative", False)),
+    )
+
+
+async def create_plan(
+    actor: Actor, metrics: MetricRegistry, data: PlanData, *, comment: str = ""
+) -> Plan:
+    data = check_plan(data, metrics)
+    data = await _departments(actor, data)
+    view = await PlanView.of(actor)
+    if not view.can("create", data.department_ids):
+        raise Forbidden("forbidden", action="create", object_type="plan")
+    async with in_transaction():
+        plan = await Plan.create(
+            company_id=actor.caller.company_id,
+            name=data.name,
+            level=data.level,
+            period_kind=data.period_kind,
+            period_start=data.period_start,
+            period_end=data.period_end,
+            submission_due=data.submission_due,
+            review_due=data.review_due,
+            self_evaluation_due=data.self_evaluation_due,
+            manager_evaluation_due=data.manager_evaluation_due,
+            created_by=actor.caller.employee_id,
+        )
+        await plan.departments.add(*await Department.filter(id__in=list(data.department_ids)))
+        await write_version(plan, data, actor.caller.employee_id, comment or "created")
+        await record(
+            actor,
+            "plan.create",
+            "plan",
+            plan.id,
+            after={**data.content(), "indicators": len(data.indicators)},
+        )
+    publish(plan, set(data.department_ids), "version", "created")
+    return plan
+
+
+async def copy_plan(actor: Actor, metrics: MetricRegistry, source_id: UUID, data: PlanData) -> Plan:
+    """A new plan for another period with the indicators of an existing one (last period's)."""
+    view = await PlanView.of(actor)
+    source, _ = await load_plan(view, source_id)
+    previous = await load_data(source)
+    items = tuple(replace(i, key=None) for i in previous.indicators)
+    return await create_plan(
+        actor, metrics, replace(data, indicators=items), comment=f"copied from {source.name}"
+    )
+
+
+async def update_plan(
+    actor: Actor,
+    metrics: MetricRegistry,
+    plan_id: UUID,
+    expected_version: int,
+    changes: dict[str, Any],
+    comment: str,
+) -> Plan:
+    """Apply ``changes`` (PlanData field names; ``indicators`` replaces the whole list)."""
+    view = await PlanView.of(actor)
+    plan, covered = await load_plan(view, plan_id)
+    action = workflow.edit_action(plan.state)
+    view.require(plan, covered, action)
+    if not comment.strip() and action == "review_edit":
+        raise BadInput("comment_required", field="comment")
+    current = await load_data(plan)
+    if plan.version != expected_version:
+        raise Conflict("stale_version", current=plan.version, expected=expected_version)
+    data = check_plan(replace(current, **changes), metrics)
+    data = await _departments(actor, data)
+    if not diff(current, data):
+        raise BadInput("nothing_to_update")
+    from_state = plan.state
+    to_state = (
+        "draft"
+        if plan.state == "returned"
+        else ("in_review" if plan.state == "submitted" else plan.state)
+    )
+    async with in_transaction():
+        # The guard: only the editor who read the current version may write the next one.
+        written = await Plan.filter(id=plan.id, version=expected_version).update(
+            version=expected_version + 1,
+            state=to_state,
+            name=data.name,
+            level=data.level,
+            period_kind=data.period_kind,
+            period_start=data.period_start,
+            period_end=data.period_end,
+            submission_due=data.submission_due,
+            review_due=data.review_due,
+            self_evaluation_due=data.self_evaluation_due,
+            manager_evaluation_due=data.manager_evaluation_due,
+        )
+        if not written:
+            latest = await Plan.get(id=plan.id)
+            raise Conflict("stale_version", current=latest.version, expected=expected_version)
+        await plan.refresh_from_db()
+        if set(data.department_ids) != covered:
+            await plan.departments.clear()
+            await plan.departments.add(*await Department.filter(id__in=list(data.department_ids)))
+        await write_version(plan, data, actor.caller.employee_id, comment.strip())
+        if to_state != from_state:
+            step = "redraft" if from_state == "returned" else "start_review"
+            await PlanTransition.create(
+                plan_id=plan.id,
+                from_state=from_state,
+                to_state=to_state,
+                action=step,
+                actor_id=actor.caller.employee_id,
+                comment=comment.strip(),
+            )
+        changed = [c.text for c in diff(current, data)]
+        await record(
+            actor,
+            "plan.update",
+            "plan",
+            plan.id,
+            before={"version": expected_version},
+            after={"version": plan.version, "changes": changed},
+        )
+    publish(plan, set(data.department_ids), "version", "; ".join(changed))
+    return plan
+
+
+async def list_plans(
+    actor: Actor,
+    *,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    state: str | None = None,
+) -> list[Plan]:
+    view = await PlanView.of(actor)
+    query = Plan.filter(company_id=actor.caller.company_id)
+    if (visible := view.list_filter()) is not None:
+        query = query.filter(visible)
+    if period_start is not None:
+        query = query.filter(period_end__gte=period_start)
+    if period_end is not None:
+        query = query.filter(period_start__lte=period_end)
+    if state is not None:
+        query = query.filter(state=state)
+    return await query.distinct().order_by("period_start", "name").limit(500)
+
+
+async def get_plan(actor: Actor, plan_id: UUID) -> Plan:
+    plan, _ = await load_plan(await PlanView.of(actor), plan_id)
+    return plan
+
+
+async def covered(plan_ids: list[UUID]) -> dict[UUID, set[UUID]]:
+    return await covered_departments(plan_ids)

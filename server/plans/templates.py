@@ -1,0 +1,218 @@
+"""The template library: KPI and OKR templates per department kind, editable per tenant."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from tortoise.transactions import in_transaction
+
+from server import validation
+from server.audit import Actor, record
+from server.errors import BadInput, NotFound
+from server.metrics import MetricRegistry
+from server.models import Template
+from server.plans.validation import IndicatorData, check_indicators
+from server.vocabulary import DEPARTMENT_KINDS
+
+
+def _i(
+    name: str,
+    weight: int,
+    target: str | None,
+    unit: str,
+    source: str = "manual",
+    *,
+    direction: str = "higher",
+    rule: str = "ratio",
+    description: str = "",
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "weight": str(weight),
+        "target": target,
+        "unit": unit,
+        "data_source": source,
+        "direction": direction,
+        "scoring": {"rule": rule},
+        "qualitative": rule == "rating",
+        "description": description,
+    }
+
+
+# Seeded into every company on first use; data sources name metrics of the built-in connectors.
+SEEDS: list[dict[str, Any]] = [
+    {
+        "name": "销售部月度 KPI / Sales monthly KPI",
+        "framework": "KPI",
+        "department_kind": "sales",
+        "indicators": [
+            _i("销售额 Revenue", 60, "100000", "CNY", "sales.revenue"),
+            _i("新客户数 New customers", 40, "4", "customers", "sales.new_customers"),
+        ],
+    },
+    {
+        "name": "生产车间月度 KPI / Production monthly KPI",
+        "framework": "KPI",
+        "department_kind": "production",
+        "indicators": [
+            _i("产量 Output", 60, "10000", "units", "production.output"),
+            _i("不良率 Defect rate", 40, "2", "%", "production.defect_rate", direction="lower"),
+        ],
+    },
+    {
+        "name": "研发部季度 KPI / R&D quarterly KPI",
+        "framework": "KPI",
+        "department_kind": "rnd",
+        "indicators": [
+            _i("按期交付率 On-time delivery", 60, "95", "%"),
+            _i("漏测缺陷数 Defects escaped", 40, "3", "defects", direction="lower"),
+        ],
+    },
+    {
+        "name": "客服部月度 KPI / Customer service monthly KPI",
+        "framework": "KPI",
+        "department_kind": "service",
+        "indicators": [
+            _i("首次响应时长 First reply time", 50, "30", "min", direction="lower"),
+            _i("客户满意度 Satisfaction", 50, "4.5", "score 1-5"),
+        ],
+    },
+    {
+        "name": "人力资源部季度 KPI / HR quarterly KPI",
+        "framework": "KPI",
+        "department_kind": "hr",
+        "indicators": [
+            _i("招聘周期 Time to hire", 60, "30", "days", direction="lower"),
+            _i("出勤率 Attendance rate", 40, "0.95", "ratio", "attendance.rate"),
+        ],
+    },
+    {
+        "name": "财务部月度 KPI / Finance monthly KPI",
+        "framework": "KPI",
+        "department_kind": "finance",
+        "indicators": [
+            _i("按时结账 Closing on time", 70, "5", "working days", direction="lower"),
+            _i("报表质量 Report quality", 30, None, "rating 1-5", rule="rating"),
+        ],
+    },
+    {
+        "name": "销售季度 OKR / Sales quarterly OKR",
+        "framework": "OKR",
+        "department_kind": "sales",
+        "description": "O: 扩大重点客户 Grow key accounts",
+        "indicators": [
+            _i("KR1 新增重点客户 New key accounts", 50, "6", "customers", "sales.new_customers"),
+            _i("KR2 续约率 Renewal rate", 50, "90", "%"),
+        ],
+    },
+]
+
+
+async def ensure_templates(company_id: UUID) -> None:
+    if not await Template.exists(company_id=company_id):
+        await Template.bulk_create(
+            [
+                Template(
+                    company_id=company_id,
+                    name=s["name"],
+                    framework=s["framework"],
+                    department_kind=s["department_kind"],
+                    description=s.get("description", ""),
+                    indicators=s["indicators"],
+                )
+                for s in SEEDS
+            ]
+        )
+
+
+async def list_templates(actor: Actor, kind: str | None = None) -> list[Template]:
+    actor.authz.require_company("template", "read")
+    await ensure_templates(actor.caller.company_id)
+    query = Template.filter(company_id=actor.caller.company_id, is_active=True)
+    if kind:
+        query = query.filter(department_kind=kind)
+    return await query.order_by("department_kind", "name")
+
+
+def _stored(items: tuple[IndicatorData, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": i.name,
+            "weight": str(i.weight),
+            "target": None if i.target is None else str(i.target),
+            "unit": i.unit,
+            "data_source": i.data_source,
+            "direction": i.direction,
+            "scoring": i.scoring,
+            "qualitative": i.qualitative,
+            "description": i.description,
+        }
+        for i in items
+    ]
+
+
+def _checked(framework: str, kind: str) -> tuple[str, str]:
+    if framework not in ("KPI", "OKR"):
+        raise BadInput("invalid_format", field="framework", hint="KPI or OKR")
+    if kind not in DEPARTMENT_KINDS:
+        raise BadInput(
+            "invalid_format", field="departmentKind", hint="one of " + ", ".join(DEPARTMENT_KINDS)
+        )
+    return framework, kind
+
+
+async def save_template(
+    actor: Actor,
+    metrics: MetricRegistry,
+    template_id: UUID | None,
+    *,
+    name: str,
+    framework: str,
+    department_kind: str,
+    description: str,
+    indicators: tuple[IndicatorData, ...],
+) -> Template:
+    actor.authz.require_company("template", "create" if template_id is None else "update")
+    framework, department_kind = _checked(framework, department_kind)
+    checked = check_indicators(indicators, metrics)
+    if not checked:
+        raise BadInput("required", field="indicators")
+    values = {
+        "name": validation.text(name, "name"),
+        "framework": framework,
+        "department_kind": department_kind,
+        "description": validation.text(description, "description", max_length=2000, required=False),
+        "indicators": _stored(checked),
+    }
+    async with in_transaction():
+        if template_id is None:
+            template = await Template.create(company_id=actor.caller.company_id, **values)
+            await record(actor, "template.create", "template", template.id, after=values)
+        else:
+            template = await Template.get_or_none(
+                id=template_id, company_id=actor.caller.company_id, is_active=True
+            )
+            if template is None:
+                raise NotFound("template")
+            before = {k: getattr(template, k) for k in values}
+            await template.update_from_dict(values).save()
+            await record(
+                actor, "template.update", "template", template.id, before=before, after=values
+            )
+    return template
+
+
+async def delete_template(actor: Actor, template_id: UUID) -> None:
+    actor.authz.require_company("template", "delete")
+    template = await Template.get_or_none(
+        id=template_id, company_id=actor.caller.company_id, is_active=True
+    )
+    if template is None:
+        raise NotFound("template")
+    async with in_transaction():
+        template.is_active = False  # plans made from it stay explainable
+        await template.save(update_fields=["is_active", "updated_at"])
+        await record(
+            actor, "template.delete", "template", template.id, before={"name": template.name}
+        )
