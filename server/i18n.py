@@ -225,10 +225,9 @@ def _localize_param(value: Any, table: dict[str, tuple[str, str]], lang: str) ->
 def translate(key: str, lang: str, **params: Any) -> str:
     english, chinese = MESSAGES.get(key, (key, key))
     template = chinese if lang == "zh" else english
+    tables = {"object_type": OBJECT_NAMES, "expected": OBJECT_NAMES, "action": ACTION_NAMES}
     localized = {
-        name: _localize_param(
-            value, OBJECT_NAMES if name in {"object_type", "expected"} else ACTION_NAMES, lang
-        )
+        name: _localize_param(value, tables[name], lang) if name in tables else value
         for name, value in params.items()
     }
     try:
