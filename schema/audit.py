@@ -9,9 +9,11 @@ from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from schema import ids
+from schema.paging import page_info
 from schema.permissions import IsAuthenticated
+from server.audit import AuditFilter, list_entries
 from server.models import AuditEntry as AuditRow
-from server.paging import after_filter, check_first, encode_cursor
 
 
 @strawberry.type(
@@ -57,6 +59,18 @@ class AuditConnection:
     page_info: relay.PageInfo
 
 
+@strawberry.input(description="Every given field narrows the log.")
+class AuditFilterInput:
+    object_type: str | None = None
+    object_id: strawberry.ID | None = strawberry.field(default=None, description="A global ID")
+    action: str | None = None
+    actor_id: strawberry.ID | None = strawberry.field(
+        default=None, description="An employee's global ID"
+    )
+    since: datetime | None = None
+    until: datetime | None = None
+
+
 @strawberry.type
 class AuditQuery:
     @strawberry.field(
@@ -70,34 +84,24 @@ class AuditQuery:
         after: str | None = None,
         object_type: str | None = None,
         action: str | None = None,
+        filter: AuditFilterInput | None = None,
     ) -> AuditConnection:
-        check_first(first)
-        actor = info.context.actor
-        actor.authz.require_some("audit_entry", "read")
-        query = AuditRow.filter(company_id=actor.caller.company_id)
-        if object_type:
-            query = query.filter(object_type=object_type)
-        if action:
-            query = query.filter(action=action)
-        # Newest first: the cursor key is the timestamp, compared in reverse.
-        if (
-            after_q := after_filter(
-                "created_at", after, descending=True, parse=datetime.fromisoformat
-            )
-        ) is not None:
-            query = query.filter(after_q)
-        rows = await query.order_by("-created_at", "-id").limit(first + 1)
-        page = rows[:first]
-        cursors = [encode_cursor(r.created_at.isoformat(), r.id) for r in page]
-        return AuditConnection(
-            edges=[
-                AuditEdge(cursor=c, node=AuditEntry.of(r))
-                for r, c in zip(page, cursors, strict=True)
-            ],
-            page_info=relay.PageInfo(
-                has_next_page=len(rows) > first,
-                has_previous_page=False,
-                start_cursor=cursors[0] if cursors else None,
-                end_cursor=cursors[-1] if cursors else None,
-            ),
+        given = filter or AuditFilterInput()
+        flt = AuditFilter(
+            object_type=given.object_type or object_type,
+            object_id=None
+            if given.object_id is None
+            else str(ids.decode_any(given.object_id, "filter.objectId")[1]),
+            action=given.action or action,
+            actor_id=None
+            if given.actor_id is None
+            else ids.decode(given.actor_id, "Employee", "filter.actorId"),
+            since=given.since,
+            until=given.until,
         )
+        page = await list_entries(info.context.actor, flt, first, after)
+        edges = [
+            AuditEdge(cursor=c, node=AuditEntry.of(r))
+            for r, c in zip(page.rows, page.cursors, strict=True)
+        ]
+        return AuditConnection(edges=edges, page_info=page_info(page.cursors, page.has_next))

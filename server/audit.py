@@ -11,6 +11,7 @@ from uuid import UUID
 from server.authz import Authorizer, Caller
 from server.masking import mask_personal
 from server.models import AuditEntry
+from server.paging import Page, after_filter, check_first, encode_cursor
 
 
 @dataclass(frozen=True)
@@ -95,4 +96,43 @@ async def record(
         object_id,
         before=before,
         after=after,
+    )
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    object_type: str | None = None
+    object_id: str | None = None
+    action: str | None = None
+    actor_id: UUID | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+async def list_entries(
+    actor: Actor, flt: AuditFilter, first: int, after: str | None
+) -> Page[AuditEntry]:
+    """The company's audit log, newest first, for those the policy lets read it."""
+    check_first(first)
+    actor.authz.require_company("audit_entry", "read")
+    query = AuditEntry.filter(company_id=actor.caller.company_id)
+    for column, value in (
+        ("object_type", flt.object_type),
+        ("object_id", flt.object_id),
+        ("action", flt.action),
+        ("actor_id", flt.actor_id),
+    ):
+        if value is not None:
+            query = query.filter(**{column: value})
+    if flt.since is not None:
+        query = query.filter(created_at__gte=flt.since)
+    if flt.until is not None:
+        query = query.filter(created_at__lt=flt.until)
+    cursor_q = after_filter("created_at", after, descending=True, parse=datetime.fromisoformat)
+    if cursor_q is not None:
+        query = query.filter(cursor_q)
+    rows = await query.order_by("-created_at", "-id").limit(first + 1)
+    page = rows[:first]
+    return Page(
+        page, [encode_cursor(r.created_at.isoformat(), r.id) for r in page], len(rows) > first
     )

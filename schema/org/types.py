@@ -8,6 +8,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from schema.paging import page_info
 from server import models as m
 from server.masking import mask_email, mask_employee_number, mask_hire_date, mask_phone
 from server.paging import Page
@@ -182,15 +183,7 @@ class EmployeeConnection:
             EmployeeEdge(cursor=c, node=Employee.of(e))
             for e, c in zip(page.rows, page.cursors, strict=True)
         ]
-        return cls(
-            edges=edges,
-            page_info=relay.PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=False,
-                start_cursor=page.cursors[0] if page.cursors else None,
-                end_cursor=page.cursors[-1] if page.cursors else None,
-            ),
-        )
+        return cls(edges=edges, page_info=page_info(page.cursors, page.has_next))
 
 
 async def visible_department(info: Info, department_id: object) -> Department | None:
