@@ -28,6 +28,24 @@ def publish(plan: Plan, covered: set[UUID], kind: str, detail: str = "") -> None
     )  # type: ignore[arg-type]
 
 
+def columns(data: PlanData) -> dict[str, Any]:
+    """The plan row's copy of the current version's plan-level fields."""
+    return {
+        name: getattr(data, name)
+        for name in (
+            "name",
+            "level",
+            "period_kind",
+            "period_start",
+            "period_end",
+            "submission_due",
+            "review_due",
+            "self_evaluation_due",
+            "manager_evaluation_due",
+        )
+    }
+
+
 async def _departments(actor: Actor, data: PlanData) -> PlanData:
     rows = await Department.filter(
         company_id=actor.caller.company_id, id__in=list(data.department_ids)
@@ -90,16 +108,8 @@ async def create_plan(
     async with in_transaction():
         plan = await Plan.create(
             company_id=actor.caller.company_id,
-            name=data.name,
-            level=data.level,
-            period_kind=data.period_kind,
-            period_start=data.period_start,
-            period_end=data.period_end,
-            submission_due=data.submission_due,
-            review_due=data.review_due,
-            self_evaluation_due=data.self_evaluation_due,
-            manager_evaluation_due=data.manager_evaluation_due,
             created_by=actor.caller.employee_id,
+            **columns(data),
         )
         await plan.departments.add(*await Department.filter(id__in=list(data.department_ids)))
         await write_version(plan, data, actor.caller.employee_id, comment or "created")
@@ -158,15 +168,7 @@ async def update_plan(
         written = await Plan.filter(id=plan.id, version=expected_version).update(
             version=expected_version + 1,
             state=to_state,
-            name=data.name,
-            level=data.level,
-            period_kind=data.period_kind,
-            period_start=data.period_start,
-            period_end=data.period_end,
-            submission_due=data.submission_due,
-            review_due=data.review_due,
-            self_evaluation_due=data.self_evaluation_due,
-            manager_evaluation_due=data.manager_evaluation_due,
+            **columns(data),
         )
         if not written:
             latest = await Plan.get(id=plan.id)
