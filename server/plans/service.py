@@ -155,6 +155,9 @@ async def update_plan(
         raise Conflict("stale_version", current=plan.version, expected=expected_version)
     data = check_plan(replace(current, **changes), metrics)
     data = await _departments(actor, data)
+    if not view.can(action, data.department_ids):
+        # Moving a plan onto departments outside one's scope is not an edit one may make.
+        raise Forbidden("forbidden", action=action, object_type="plan")
     if not diff(current, data):
         raise BadInput("nothing_to_update")
     from_state = plan.state

@@ -165,3 +165,16 @@ async def test_an_edit_during_review_makes_earlier_approvals_stale(api, make_com
     assert (await step(api, plan["id"], "APPROVE", s.user("hrvp")))["data"]["transitionPlan"][
         "state"
     ] == "approved"
+
+
+async def test_a_vp_cannot_move_a_plan_onto_another_division(api, make_company) -> None:
+    from tests.schema.plans.planning import UPDATE
+
+    s = await make_company()
+    plan = await create(api, s)
+    await step(api, plan["id"], "SUBMIT", s.user("perf"))
+    moved = await api.gql(UPDATE, {"id": plan["id"], "v": 1, "i": {"departmentIds": [s.ids["sales"]]}, "c": "归我们"},
+                          as_user=s.user("vpb"))
+    assert moved["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    unchanged = await api.gql(PLAN, {"id": plan["id"]}, as_user=s.user("perf"))
+    assert unchanged["data"]["plan"]["version"] == 1
