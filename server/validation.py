@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 
 from server.errors import BadInput
 
@@ -76,3 +77,23 @@ def password(value: str, minimum: int, field: str = "password") -> str:
     if len(value) > 256:
         raise BadInput("too_long", field=field, max=256)
     return value
+
+
+def number(value: Decimal | int | str, field: str, *, places: int, maximum: Decimal) -> Decimal:
+    """A finite decimal within ±maximum with at most ``places`` decimal places.
+
+    NaN, infinities and absurd magnitudes are refused here, at the edge, so that no
+    comparison or database write downstream ever meets them.
+    """
+    try:
+        result = Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise BadInput("invalid_format", field=field, hint="a number") from exc
+    if not result.is_finite() or abs(result) > maximum:
+        raise BadInput(
+            "invalid_format", field=field, hint=f"a number between -{maximum} and {maximum}"
+        )
+    exponent = result.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        raise BadInput("invalid_format", field=field, hint=f"at most {places} decimal places")
+    return result

@@ -104,6 +104,10 @@ def _check_period(data: PlanData) -> None:
         raise BadInput("dates_order", field="deadlines.selfEvaluation", other="period.start")
 
 
+MAX_TARGET = Decimal("1e13")
+MAX_PERCENT = Decimal(10000)
+
+
 def _scoring(raw: dict[str, Any], path: str) -> dict[str, Any]:
     rule = raw.get("rule", "ratio")
     if rule not in RULES:
@@ -112,20 +116,28 @@ def _scoring(raw: dict[str, Any], path: str) -> dict[str, Any]:
         cap = raw.get("cap")
         if cap is None:
             raise BadInput("required", field=f"{path}.cap")
-        if Decimal(cap) < HUNDRED:
+        cap = validation.number(cap, f"{path}.cap", places=4, maximum=MAX_PERCENT)
+        if cap < HUNDRED:
             raise BadInput("cap_too_low", field=f"{path}.cap")
-        return {"rule": rule, "cap": str(Decimal(cap))}
+        return {"rule": rule, "cap": str(cap)}
     if rule == "bands":
         bands = raw.get("bands") or []
         if not bands:
             raise BadInput("required", field=f"{path}.bands")
-        floors = [Decimal(b["from"]) for b in bands]
+        floors = [
+            validation.number(b["from"], f"{path}.bands[{i}].from", places=4, maximum=MAX_PERCENT)
+            for i, b in enumerate(bands)
+        ]
+        scores = [
+            validation.number(b["score"], f"{path}.bands[{i}].score", places=4, maximum=MAX_PERCENT)
+            for i, b in enumerate(bands)
+        ]
         if floors[0] != 0 or any(b <= a for a, b in itertools.pairwise(floors)):
             raise BadInput("bands_invalid", field=f"{path}.bands")
         return {
             "rule": rule,
             "bands": [
-                {"from": str(Decimal(b["from"])), "score": str(Decimal(b["score"]))} for b in bands
+                {"from": str(f), "score": str(s)} for f, s in zip(floors, scores, strict=True)
             ],
         }
     return {"rule": rule}
@@ -133,7 +145,8 @@ def _scoring(raw: dict[str, Any], path: str) -> dict[str, Any]:
 
 def _indicator(item: IndicatorData, path: str, metrics: MetricRegistry) -> IndicatorData:
     name = validation.text(item.name, f"{path}.name")
-    if item.weight <= 0:
+    weight = validation.number(item.weight, f"{path}.weight", places=4, maximum=HUNDRED)
+    if weight <= 0:
         raise BadInput("must_be_positive", field=f"{path}.weight")
     if item.direction not in DIRECTIONS:
         raise BadInput("invalid_format", field=f"{path}.direction", hint="higher or lower")
@@ -144,7 +157,9 @@ def _indicator(item: IndicatorData, path: str, metrics: MetricRegistry) -> Indic
             field=f"{path}.scoring.rule",
             hint="a qualitative indicator is rated 1-5",
         )
-    target = item.target
+    target = None
+    if item.target is not None:
+        target = validation.number(item.target, f"{path}.target", places=6, maximum=MAX_TARGET)
     if scoring["rule"] != "rating":
         if target is None:
             raise BadInput("required", field=f"{path}.target")
@@ -157,6 +172,8 @@ def _indicator(item: IndicatorData, path: str, metrics: MetricRegistry) -> Indic
         item,
         key=item.key or str(uuid.uuid4()),
         name=name,
+        weight=weight,
+        target=target,
         description=validation.text(
             item.description, f"{path}.description", max_length=2000, required=False
         ),
