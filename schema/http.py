@@ -237,6 +237,9 @@ class JixiaoGraphQL(GraphQL):
     def _request_data(data: object, protocol: GraphQLRequestProtocol) -> GraphQLRequestData:
         if not isinstance(data, dict):
             raise HTTPError(400, "The request body must be a JSON object.")
+        if _has_nul(data) or "\\u0000" in str(data.get("query") or ""):
+            # No field takes a NUL character, and PostgreSQL cannot store one: refuse it here.
+            raise HTTPError(400, "Text may not contain NUL characters (U+0000).")
         expected = {
             "query": (str, "a string"),
             "operationName": (str, "a string"),
@@ -318,3 +321,13 @@ class JixiaoGraphQL(GraphQL):
             # No execution, so no `data` entry (a null one would mean "executed, failed").
             data.pop("data", None)
         return data
+
+
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False

@@ -33,6 +33,8 @@ def decode_cursor(cursor: str) -> tuple[str, UUID]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         key, row_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if "\x00" in str(key):
+            raise ValueError("NUL in cursor")
         return str(key), UUID(row_id)
     except (ValueError, TypeError) as exc:
         raise BadInput("bad_cursor", field="after") from exc

@@ -109,3 +109,30 @@ async def test_unexpected_errors_are_masked(api, monkeypatch) -> None:
     assert error["extensions"]["code"] == "INTERNAL"
     assert "secret" not in error["message"] and "boom" not in error["message"]
     assert error["extensions"]["requestId"]
+
+
+async def test_nul_characters_are_refused_before_reaching_the_database(api) -> None:
+    token = await api.token("gm@demo")
+    for query, variables in (
+        ("query($s: String) { employees(search: $s) { edges { node { id } } } }", {"s": "a\x00b"}),
+        ('{ employees(search: "a\\u0000b") { edges { node { id } } } }', None),
+        (
+            "query($f: AuditFilterInput) { auditLog(filter: $f) { edges { node { id } } } }",
+            {"f": {"action": "x\x00"}},
+        ),
+    ):
+        response = await api.post(query, variables, token=token)
+        assert response.status_code == 400, response.text
+        assert "NUL" in response.json()["errors"][0]["message"]
+
+
+async def test_forged_cursors_are_bad_input(api) -> None:
+    import base64
+    import json
+
+    token = await api.token("gm@demo")
+    for payload in (["a\x00", str(uuid.uuid4())], ["a", "not-a-uuid"], {"x": 1}, "plain"):
+        cursor = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode()
+        result = (await api.post("query($a: String) { employees(after: $a) { pageInfo { hasNextPage } } }",
+                                 {"a": cursor}, token=token)).json()
+        assert result["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "after"}, payload

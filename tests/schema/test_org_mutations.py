@@ -298,13 +298,25 @@ async def test_audit_log_filters(api, make_company) -> None:
     sandbox = await make_company()
     admin = sandbox.user("admin")
     for title in ("班组长", "工段长"):
-        await api.gql(UPDATE_EMP, {"id": sandbox.ids["worker"], "i": {"title": title}}, as_user=admin)
+        await api.gql(
+            UPDATE_EMP, {"id": sandbox.ids["worker"], "i": {"title": title}}, as_user=admin
+        )
     await api.gql(UPDATE_EMP, {"id": sandbox.ids["staff"], "i": {"title": "主管"}}, as_user=admin)
     query = """query($f: AuditFilterInput) { auditLog(first: 20, filter: $f) { edges { node { action after } } } }"""
-    mine = await api.gql(query, {"f": {"objectId": sandbox.ids["worker"], "actorId": sandbox.ids["admin"]}}, as_user=admin)
-    assert [e["node"]["after"]["title"] for e in mine["data"]["auditLog"]["edges"]] == ["工段长", "班组长"]
-    none = await api.gql(query, {"f": {"objectId": sandbox.ids["worker"], "since": "2099-01-01T00:00:00+00:00"}},
-                         as_user=admin)
+    mine = await api.gql(
+        query,
+        {"f": {"objectId": sandbox.ids["worker"], "actorId": sandbox.ids["admin"]}},
+        as_user=admin,
+    )
+    assert [e["node"]["after"]["title"] for e in mine["data"]["auditLog"]["edges"]] == [
+        "工段长",
+        "班组长",
+    ]
+    none = await api.gql(
+        query,
+        {"f": {"objectId": sandbox.ids["worker"], "since": "2099-01-01T00:00:00+00:00"}},
+        as_user=admin,
+    )
     assert none["data"]["auditLog"]["edges"] == []
     bad = await api.gql(query, {"f": {"actorId": sandbox.ids["sales"]}}, as_user=admin)
     assert bad["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "filter.actorId"}

@@ -209,8 +209,13 @@ async def test_a_plan_can_start_empty_but_not_be_submitted_empty(api, make_compa
 @pytest.mark.parametrize("field", ["weight", "target"])
 async def test_odd_numbers_are_refused_cleanly(api, make_company, value, field) -> None:
     s = await make_company()
-    result = await api.gql(CREATE, {"i": plan_input([s.ids["plant"]], indicators=with_indicator(0, **{field: value}))},
-                           as_user=s.user("perf"))
+    result = await api.gql(
+        CREATE,
+        {"i": plan_input([s.ids["plant"]], indicators=with_indicator(0, **{field: value}))},
+        as_user=s.user("perf"),
+    )
     error = result["errors"][0]
-    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": f"indicators[0].{field}"}, result
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": f"indicators[0].{field}"}, (
+        result
+    )
     assert len(error["message"]) < 200

@@ -173,8 +173,11 @@ async def test_a_vp_cannot_move_a_plan_onto_another_division(api, make_company) 
     s = await make_company()
     plan = await create(api, s)
     await step(api, plan["id"], "SUBMIT", s.user("perf"))
-    moved = await api.gql(UPDATE, {"id": plan["id"], "v": 1, "i": {"departmentIds": [s.ids["sales"]]}, "c": "归我们"},
-                          as_user=s.user("vpb"))
+    moved = await api.gql(
+        UPDATE,
+        {"id": plan["id"], "v": 1, "i": {"departmentIds": [s.ids["sales"]]}, "c": "归我们"},
+        as_user=s.user("vpb"),
+    )
     assert moved["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     unchanged = await api.gql(PLAN, {"id": plan["id"]}, as_user=s.user("perf"))
     assert unchanged["data"]["plan"]["version"] == 1
