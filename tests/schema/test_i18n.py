@@ -45,3 +45,9 @@ async def test_errors_in_chinese(api) -> None:
     assert forbidden["errors"][0]["message"] == "您的角色无权对该策略执行“重新加载”操作。"
     bad = await api.gql("{ me { salary } }", as_user="gm@demo", lang="zh")
     assert bad["errors"][0]["message"].startswith("请求无效：")
+
+
+async def test_chinese_text_travels_as_utf8_not_escapes(api) -> None:
+    response = await api.post("{ company { nameZh } }", token=await api.token("gm@demo"))
+    assert "示范集团".encode() in response.content
+    assert b"\\u" not in response.content
