@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
 from server.models import Department, Employee, Indicator, Plan, PlanVersion, RoleAssignment
+from server.services.employees import EMPLOYEE_COLUMNS
 
 
 class Loaders:
@@ -23,15 +25,28 @@ class Loaders:
         self.plan_version = DataLoader(self._plan_versions)
         self.plan_departments = DataLoader(self._plan_departments)
 
+    # By primary key alone, so the database uses it (a company filter in SQL makes SQLite
+    # scan the company's index); rows of another company are dropped here instead.
     async def _departments(self, ids: Sequence[UUID]) -> list[Department | None]:
-        rows = await Department.filter(company_id=self.company_id, id__in=list(ids))
-        found = {d.id: d for d in rows}
+        rows = await Department.filter(id__in=list(ids))
+        found = {d.id: d for d in rows if d.company_id == self.company_id}
         return [found.get(i) for i in ids]
 
     async def _employees(self, ids: Sequence[UUID]) -> list[Employee | None]:
-        rows = await Employee.filter(company_id=self.company_id, id__in=list(ids))
-        found = {e.id: e for e in rows}
+        rows = await Employee.filter(id__in=list(ids)).only(*EMPLOYEE_COLUMNS)
+        found = {e.id: e for e in rows if e.company_id == self.company_id}
         return [found.get(i) for i in ids]
+
+    async def prime_employee_page(self, rows: Sequence[Employee]) -> None:
+        """Load what a directory page shows around its people in two batched rounds, so
+        the nested fields resolve from the cache without a task per field."""
+        departments = await self.department.load_many(list({e.department_id for e in rows}))
+        people = {e.manager_id for e in rows if e.manager_id}
+        for dept in departments:
+            if dept is not None:
+                people |= {p for p in (dept.manager_id, dept.supervisor_id) if p}
+        self.employee.prime_many({e.id: e for e in rows})
+        await self.employee.load_many(list(people))
 
     async def _roles(self, employee_ids: Sequence[UUID]) -> list[list[RoleAssignment]]:
         rows = await RoleAssignment.filter(
@@ -83,3 +98,14 @@ class Loaders:
             if dept_id in depts:
                 grouped[plan_id].append(depts[dept_id])
         return [sorted(grouped[i], key=lambda d: d.name) for i in plan_ids]
+
+
+def peek(loader: DataLoader, key: Any) -> Any:
+    """The value already loaded for ``key`` in this request, or MISSING."""
+    future = loader.cache_map.get(key)
+    if future is None or not future.done() or future.cancelled() or future.exception():
+        return MISSING
+    return future.result()
+
+
+MISSING = object()

@@ -43,6 +43,10 @@ async def open_database(
         )
         if create_schema:
             await ctx.generate_schemas(safe=True)
+        if database_url.startswith("sqlite"):
+            # SQLite keeps no planner statistics unless asked; without them it picks the
+            # company index over primary keys and scans whole tenants.
+            await ctx.db().execute_script("ANALYZE")
     return ctx
 
 

@@ -84,6 +84,7 @@ class OrgQuery:
             search=search,
             include_inactive=include_inactive,
         )
+        await info.context.loaders.prime_employee_page(page.rows)
         return EmployeeConnection.of(page)
 
     @strawberry.field(permission_classes=AUTH)

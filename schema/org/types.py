@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from schema.loaders import MISSING, peek
 from schema.paging import page_info
 from server import models as m
 from server.masking import mask_email, mask_employee_number, mask_hire_date, mask_phone
@@ -57,12 +59,12 @@ class Department(relay.Node):
         return [Department.of(d) for d in rows if authz.can("department", "read", d.id)]
 
     @strawberry.field(description="The department's manager.")
-    async def manager(self, info: Info) -> Employee | None:
-        return await visible_employee(info, self.row.manager_id)
+    def manager(self, info: Info) -> Employee | None:
+        return employee_ref(info, self.row.manager_id)
 
     @strawberry.field(description="The supervising division VP.")
-    async def supervisor(self, info: Info) -> Employee | None:
-        return await visible_employee(info, self.row.supervisor_id)
+    def supervisor(self, info: Info) -> Employee | None:
+        return employee_ref(info, self.row.supervisor_id)
 
     @strawberry.field(description="Active employees of this department and its sub-departments.")
     async def employees(
@@ -71,6 +73,7 @@ class Department(relay.Node):
         page = await list_employees(
             info.context.actor, first=first, after=after, department_id=self.row.id, search=search
         )
+        await info.context.loaders.prime_employee_page(page.rows)
         return EmployeeConnection.of(page)
 
 
@@ -125,12 +128,12 @@ class Employee(relay.Node):
         return mask_hire_date(value)
 
     @strawberry.field
-    async def department(self, info: Info) -> Department | None:
-        return await visible_department(info, self.row.department_id)
+    def department(self, info: Info) -> Department | None:
+        return department_ref(info, self.row.department_id)
 
     @strawberry.field(description="The direct line manager.")
-    async def manager(self, info: Info) -> Employee | None:
-        return await visible_employee(info, self.row.manager_id)
+    def manager(self, info: Info) -> Employee | None:
+        return employee_ref(info, self.row.manager_id)
 
     @strawberry.field(description="Roles held; empty unless the caller may see them.")
     async def roles(self, info: Info) -> list[RoleAssignment]:
@@ -186,20 +189,45 @@ class EmployeeConnection:
         return cls(edges=edges, page_info=page_info(page.cursors, page.has_next))
 
 
-async def visible_department(info: Info, department_id: object) -> Department | None:
-    row = await info.context.loaders.department.load(department_id)
+# Nested fields on directory pages resolve from rows the page already loaded (see
+# Loaders.prime_employee_page): answered synchronously, graphql-core makes no task per field.
+# Otherwise they return the awaitable, which graphql-core awaits.
+def department_ref(info: Info, department_id: object) -> Any:
+    row = peek(info.context.loaders.department, department_id)
+    if row is MISSING:
+        return visible_department(info, department_id)
+    return _department_if_visible(info, row)
+
+
+def employee_ref(info: Info, employee_id: object) -> Any:
+    if employee_id is None:
+        return None
+    row = peek(info.context.loaders.employee, employee_id)
+    if row is MISSING:
+        return visible_employee(info, employee_id)
+    return _employee_if_visible(info, row)
+
+
+def _department_if_visible(info: Info, row: m.Department | None) -> Department | None:
     if row is None or not info.context.actor.authz.can("department", "read", row.id):
         return None
     return Department.of(row)
 
 
-async def visible_employee(info: Info, employee_id: object) -> Employee | None:
-    if employee_id is None:
-        return None
-    row = await info.context.loaders.employee.load(employee_id)
+def _employee_if_visible(info: Info, row: m.Employee | None) -> Employee | None:
     authz = info.context.actor.authz
     if row is None or not authz.can("employee", "read", *position(row)):
         return None
     if not row.is_active and not authz.can("employee", "read_inactive", *position(row)):
         return None
     return Employee.of(row)
+
+
+async def visible_department(info: Info, department_id: object) -> Department | None:
+    return _department_if_visible(info, await info.context.loaders.department.load(department_id))
+
+
+async def visible_employee(info: Info, employee_id: object) -> Employee | None:
+    if employee_id is None:
+        return None
+    return _employee_if_visible(info, await info.context.loaders.employee.load(employee_id))

@@ -22,6 +22,21 @@ from server.services.auth import MIN_PASSWORD_LENGTH, hash_password, revoke_sess
 from server.services.departments import UNSET, get_department
 
 SEARCHABLE = ("name__icontains", "title__icontains", "username__icontains")
+# What reading people needs; never the password hash, nor timestamps nobody shows.
+EMPLOYEE_COLUMNS = (
+    "id",
+    "company_id",
+    "username",
+    "name",
+    "title",
+    "employee_number",
+    "department_id",
+    "manager_id",
+    "phone",
+    "email",
+    "hire_date",
+    "is_active",
+)
 
 
 def snapshot(e: Employee) -> dict[str, Any]:
@@ -85,7 +100,7 @@ async def list_employees(
         query = query.filter(Q(*(Q(**{f: term}) for f in SEARCHABLE), join_type=Q.OR))
     if (after_q := after_filter("name", after)) is not None:
         query = query.filter(after_q)
-    rows = await query.order_by("name", "id").limit(first + 1)
+    rows = await query.order_by("name", "id").limit(first + 1).only(*EMPLOYEE_COLUMNS)
     page = rows[:first]
     return Page(page, [encode_cursor(e.name, e.id) for e in page], len(rows) > first)
 
