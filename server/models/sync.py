@@ -90,7 +90,7 @@ class MetricFact(Model):
         unique_together = (
             ("company", "employee", "metric", "period_start", "period_end", "source", "source_id"),
         )
-        indexes = (("company", "employee", "metric", "period_start"),)
+        # No extra index: the unique key above already leads with (company, employee, metric).
 
 
 class QuarantinedRecord(Model):

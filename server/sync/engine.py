@@ -26,7 +26,7 @@ from server.sync.http import RetryPolicy, make_session
 from server.sync.store import resolve, store_facts, store_rejected
 
 log = logging.getLogger("jixiao.sync")
-BATCH = 1000
+BATCH = 5000  # records per write; memory is one batch whatever the run size
 STALE_RUN = timedelta(hours=6)
 
 

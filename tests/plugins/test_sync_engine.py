@@ -178,3 +178,40 @@ async def test_one_run_per_config_at_a_time(api, make_company, sample) -> None:
                 break
             await asyncio.sleep(0.025)
     assert run["status"] == "succeeded"
+
+
+async def test_a_changed_value_is_updated_and_the_others_are_left_alone(
+    api, make_company, sample, db
+) -> None:
+    from server.models import MetricFact
+
+    sandbox = await make_company()
+    pages = [[item("T0007", "2026-11-02", 8, "v1"), item("T0007", "2026-11-03", 7, "v2")]]
+    source = Source(pages)
+    async with serve(source.app()) as url:
+        config_id = await configure(api, sandbox, url)
+        await sync(api, sandbox, config_id)
+        first = {
+            f.source_id: f
+            for f in await MetricFact.filter(
+                source_id__in=["v1", "v2"], metric="sample.hours"
+            ).filter(employee__company__slug=sandbox.slug)
+        }
+        source.pages[0][1] = item("T0007", "2026-11-03", 7.25, "v2")
+        await sync(api, sandbox, config_id)
+        second = {
+            f.source_id: f
+            for f in await MetricFact.filter(
+                source_id__in=["v1", "v2"], metric="sample.hours"
+            ).filter(employee__company__slug=sandbox.slug)
+        }
+    assert (second["v1"].value, second["v1"].updated_at, second["v1"].run_id) == (
+        first["v1"].value,
+        first["v1"].updated_at,
+        first["v1"].run_id,
+    )
+    assert str(second["v2"].value) == "7.250000"
+    assert (
+        second["v2"].run_id != first["v2"].run_id
+        and second["v2"].updated_at > first["v2"].updated_at
+    )

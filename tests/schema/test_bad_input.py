@@ -133,6 +133,13 @@ async def test_forged_cursors_are_bad_input(api) -> None:
     token = await api.token("gm@demo")
     for payload in (["a\x00", str(uuid.uuid4())], ["a", "not-a-uuid"], {"x": 1}, "plain"):
         cursor = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode()
-        result = (await api.post("query($a: String) { employees(after: $a) { pageInfo { hasNextPage } } }",
-                                 {"a": cursor}, token=token)).json()
-        assert result["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "after"}, payload
+        result = (
+            await api.post(
+                "query($a: String) { employees(after: $a) { pageInfo { hasNextPage } } }",
+                {"a": cursor},
+                token=token,
+            )
+        ).json()
+        assert result["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "after"}, (
+            payload
+        )
