@@ -11,18 +11,17 @@ from starlette.websockets import WebSocket
 
 from schema.loaders import Loaders
 from server.audit import Actor
-from server.authz import Authorizer, Caller, OrgTree, needs_tree
+from server.authz import Authorizer, Caller, needs_tree
 from server.errors import DomainError, Unauthenticated
 from server.i18n import negotiate
-from server.models import Department
+from server.org_tree import org_tree
 from server.runtime import Runtime
 
 
 async def authorizer_for(runtime: Runtime, caller: Caller) -> Authorizer:
     tree = None
     if needs_tree(caller):
-        links = await Department.filter(company_id=caller.company_id).values_list("id", "parent_id")
-        tree = OrgTree.from_links(links)
+        tree = await org_tree(caller.company_id)
     return Authorizer(caller, runtime.policies.current, tree)
 
 

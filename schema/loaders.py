@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 from uuid import UUID
 
 from strawberry.dataloader import DataLoader
+from tortoise.expressions import Q
 
-from server.models import Department, Employee, Indicator, Plan, PlanVersion, RoleAssignment
+from server.models import (
+    Department,
+    Employee,
+    Indicator,
+    Plan,
+    PlanApproval,
+    PlanComment,
+    PlanTransition,
+    PlanVersion,
+    RoleAssignment,
+)
 from server.services.employees import EMPLOYEE_COLUMNS
 
 
@@ -24,6 +36,11 @@ class Loaders:
         self.indicators = DataLoader(self._indicators)
         self.plan_version = DataLoader(self._plan_versions)
         self.plan_departments = DataLoader(self._plan_departments)
+        # Whole histories by plan id: one query for a page of plans, not one per plan.
+        self.plan_versions = DataLoader(partial(self._by_plan, PlanVersion, "number"))
+        self.plan_approvals = DataLoader(partial(self._by_plan, PlanApproval, "role"))
+        self.plan_transitions = DataLoader(partial(self._by_plan, PlanTransition, "at"))
+        self.plan_comments = DataLoader(partial(self._by_plan, PlanComment, "created_at"))
 
     # By primary key alone, so the database uses it (a company filter in SQL makes SQLite
     # scan the company's index); rows of another company are dropped here instead.
@@ -68,24 +85,23 @@ class Loaders:
 
     async def _indicators(self, keys: Sequence[tuple[UUID, int]]) -> list[list[Indicator]]:
         """Indicators of (plan, version) pairs, in their order."""
-        rows = (
-            await Indicator.filter(plan_id__in=list({k[0] for k in keys}))
-            .filter(version__in=list({k[1] for k in keys}))
-            .order_by("position")
-        )
+        rows = await Indicator.filter(_pairs(keys, "version")).order_by("position")
         grouped: dict[tuple[UUID, int], list[Indicator]] = {k: [] for k in keys}
         for row in rows:
-            key = (row.plan_id, row.version)
-            if key in grouped:
-                grouped[key].append(row)  # type: ignore[index]
+            grouped[(row.plan_id, row.version)].append(row)  # type: ignore[index]
         return [grouped[k] for k in keys]
 
     async def _plan_versions(self, keys: Sequence[tuple[UUID, int]]) -> list[PlanVersion | None]:
-        rows = await PlanVersion.filter(plan_id__in=list({k[0] for k in keys})).filter(
-            number__in=list({k[1] for k in keys})
-        )
+        rows = await PlanVersion.filter(_pairs(keys, "number"))
         found = {(r.plan_id, r.number): r for r in rows}
         return [found.get(k) for k in keys]
+
+    async def _by_plan(self, model: Any, order: str, plan_ids: Sequence[UUID]) -> list[list[Any]]:
+        rows = await model.filter(plan_id__in=list(plan_ids)).order_by(order)
+        grouped: dict[UUID, list[Any]] = {i: [] for i in plan_ids}
+        for row in rows:
+            grouped[row.plan_id].append(row)
+        return [grouped[i] for i in plan_ids]
 
     async def _plan_departments(self, plan_ids: Sequence[UUID]) -> list[list[Department]]:
         pairs = await Plan.filter(id__in=list(plan_ids), company_id=self.company_id).values_list(
@@ -109,3 +125,12 @@ def peek(loader: DataLoader, key: Any) -> Any:
 
 
 MISSING = object()
+
+
+def _pairs(keys: Sequence[tuple[UUID, int]], column: str) -> Q:
+    """(plan, number) pairs as one filter: plans grouped by number, so no other version rides
+    along (plan IN (...) AND number IN (...) would read every cross combination)."""
+    by_number: dict[int, list[UUID]] = {}
+    for plan_id, number in set(keys):
+        by_number.setdefault(number, []).append(plan_id)
+    return Q(*(Q(plan_id__in=ids, **{column: n}) for n, ids in by_number.items()), join_type=Q.OR)

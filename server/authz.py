@@ -214,14 +214,25 @@ class OrgTree:
     """Department parent links of one company, for subtree questions."""
 
     children: dict[UUID, tuple[UUID, ...]]
+    parents: dict[UUID, UUID | None] = field(default_factory=dict)
 
     @classmethod
     def from_links(cls, links: Iterable[tuple[UUID, UUID | None]]) -> OrgTree:
         children: dict[UUID, list[UUID]] = {}
+        parents: dict[UUID, UUID | None] = {}
         for dept_id, parent_id in links:
+            parents[dept_id] = parent_id
             if parent_id is not None:
                 children.setdefault(parent_id, []).append(dept_id)
-        return cls({k: tuple(v) for k, v in children.items()})
+        return cls({k: tuple(v) for k, v in children.items()}, parents)
+
+    def chain(self, department_id: UUID | None) -> list[UUID]:
+        """The department and every department above it, nearest first."""
+        found: list[UUID] = []
+        while department_id is not None and department_id not in found:
+            found.append(department_id)
+            department_id = self.parents.get(department_id)
+        return found
 
     def subtree(self, roots: Iterable[UUID]) -> frozenset[UUID]:
         seen: set[UUID] = set()

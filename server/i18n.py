@@ -53,6 +53,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A department named {name} already exists under the same parent.",
         "同一上级部门下已存在名为 {name} 的部门。",
     ),
+    "too_many_results": (
+        "More than {max} plans match; narrow the period or filter by state.",
+        "符合条件的计划超过 {max} 个，请缩小期间或按状态筛选。",
+    ),
     "name_taken": ("The name {name} is already used.", "名称 {name} 已被使用。"),
     "sync_busy": (
         "A sync of this connector is already running; wait for it to finish.",

@@ -258,8 +258,8 @@ class Plan(relay.Node):
         )
 
     @strawberry.field(description="Every version, oldest first.")
-    async def versions(self) -> list[PlanVersion]:
-        rows = await m.PlanVersion.filter(plan_id=self.row.id).order_by("number")
+    async def versions(self, info: Info) -> list[PlanVersion]:
+        rows = await info.context.loaders.plan_versions.load(self.row.id)
         return [
             PlanVersion(number=r.number, comment=r.comment, created_at=r.created_at, row=r)
             for r in rows
@@ -267,24 +267,26 @@ class Plan(relay.Node):
 
     @strawberry.field(description="Comment threads, oldest first; filter by version or indicator.")
     async def comments(
-        self, version: int | None = None, indicator_key: str | None = None
+        self, info: Info, version: int | None = None, indicator_key: str | None = None
     ) -> list[PlanComment]:
-        query = m.PlanComment.filter(plan_id=self.row.id)
-        if version is not None:
-            query = query.filter(version=version)
-        if indicator_key is not None:
-            query = query.filter(indicator_key=indicator_key)
-        return [PlanComment.of(c) for c in await query.order_by("created_at")]
+        rows = await info.context.loaders.plan_comments.load(self.row.id)
+        return [
+            PlanComment.of(c)
+            for c in rows
+            if (version is None or c.version == version)
+            and (indicator_key is None or c.indicator_key == indicator_key)
+        ]
 
     @strawberry.field
     async def approvals(self, info: Info) -> list[PlanApproval]:
-        rows = await m.PlanApproval.filter(plan_id=self.row.id).order_by("role")
+        rows = await info.context.loaders.plan_approvals.load(self.row.id)
+        divisions = await info.context.loaders.department.load_many(
+            [a.department_id for a in rows if a.department_id is not None]
+        )
+        by_id = {d.id: Department.of(d) for d in divisions if d is not None}
         result = []
         for a in rows:
-            division = None
-            if a.department_id is not None:
-                dept = await info.context.loaders.department.load(a.department_id)
-                division = None if dept is None else Department.of(dept)
+            division = by_id.get(a.department_id)
             result.append(
                 PlanApproval(
                     role=a.role,
@@ -297,8 +299,8 @@ class Plan(relay.Node):
         return result
 
     @strawberry.field
-    async def transitions(self) -> list[PlanTransition]:
-        rows = await m.PlanTransition.filter(plan_id=self.row.id).order_by("at")
+    async def transitions(self, info: Info) -> list[PlanTransition]:
+        rows = await info.context.loaders.plan_transitions.load(self.row.id)
         return [
             PlanTransition(
                 from_state=t.from_state,

@@ -17,8 +17,9 @@ from tortoise.expressions import Q
 
 from server.audit import Actor
 from server.errors import Forbidden, NotFound
-from server.models import Department, Plan
+from server.models import Plan
 from server.models.plans import PUBLISHED_STATES
+from server.org_tree import org_tree
 
 
 @dataclass(frozen=True)
@@ -30,17 +31,8 @@ class PlanView:
 
     @classmethod
     async def of(cls, actor: Actor) -> PlanView:
-        links = dict(
-            await Department.filter(company_id=actor.caller.company_id).values_list(
-                "id", "parent_id"
-            )
-        )
-        chain: set[UUID] = set()
-        cursor: UUID | None = actor.caller.department_id
-        while cursor is not None and cursor not in chain:
-            chain.add(cursor)
-            cursor = links.get(cursor)
-        return cls(actor, frozenset(chain))
+        tree = await org_tree(actor.caller.company_id)
+        return cls(actor, frozenset(tree.chain(actor.caller.department_id)))
 
     def can(self, act: str, covered: Iterable[UUID]) -> bool:
         grant = self.actor.authz.grant("plan", act)

@@ -15,7 +15,8 @@ from tortoise.transactions import in_transaction
 from server.audit import Actor, record
 from server.authz import OrgTree
 from server.errors import BadInput, Conflict
-from server.models import Department, Plan, PlanApproval, PlanTransition, RoleAssignment
+from server.models import Plan, PlanApproval, PlanTransition, RoleAssignment
+from server.org_tree import org_tree
 from server.plans import workflow
 from server.plans.access import PlanView, load_plan
 from server.plans.service import publish
@@ -25,8 +26,7 @@ from server.plans.versions import load_data
 async def required_signoffs(plan: Plan, covered: set[UUID]) -> list[tuple[str, UUID | None]]:
     """(role, division) pairs that must approve: HR VP, each covering division's VP, the GM."""
     needed: list[tuple[str, UUID | None]] = [("hr_vp", None)]
-    links = await Department.filter(company_id=plan.company_id).values_list("id", "parent_id")
-    tree = OrgTree.from_links(links)
+    tree = await org_tree(plan.company_id)  # type: ignore[arg-type]
     divisions = await RoleAssignment.filter(
         company_id=plan.company_id, role="vp", employee__is_active=True
     ).values_list("department_id", flat=True)
@@ -117,8 +117,7 @@ async def _approve(
 ) -> None:
     if plan.state == "submitted":
         await _move(actor, plan, covered, "start_review", "in_review", "")
-    links = await Department.filter(company_id=plan.company_id).values_list("id", "parent_id")
-    tree = OrgTree.from_links(links)
+    tree = await org_tree(plan.company_id)  # type: ignore[arg-type]
     pending = [
         a for a in await PlanApproval.filter(plan_id=plan.id) if a.approved_version != plan.version
     ]

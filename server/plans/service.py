@@ -28,6 +28,9 @@ def publish(plan: Plan, covered: set[UUID], kind: str, detail: str = "") -> None
     )  # type: ignore[arg-type]
 
 
+MAX_PLANS = 1000
+
+
 def columns(data: PlanData) -> dict[str, Any]:
     """The plan row's copy of the current version's plan-level fields."""
     return {
@@ -221,7 +224,11 @@ async def list_plans(
         query = query.filter(period_start__lte=period_end)
     if state is not None:
         query = query.filter(state=state)
-    return await query.distinct().order_by("period_start", "name").limit(500)
+    rows = await query.distinct().order_by("period_start", "name").limit(MAX_PLANS + 1)
+    if len(rows) > MAX_PLANS:
+        # Never a silently cut list: ask for a narrower query instead.
+        raise BadInput("too_many_results", field="periodStart", max=MAX_PLANS)
+    return rows
 
 
 async def get_plan(actor: Actor, plan_id: UUID) -> Plan:

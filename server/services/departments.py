@@ -14,12 +14,14 @@ from server.audit import Actor, changed, record
 from server.errors import BadInput, Conflict, NotFound
 from server.events import OrgChange, org_events
 from server.models import Department, Employee
+from server.org_tree import forget
 from server.vocabulary import DEPARTMENT_KINDS
 
 UNSET: Any = object()
 
 
 def _publish(actor: Actor, action: str, dept: Department) -> None:
+    forget(actor.caller.company_id)  # authorization must see the new tree at once
     org_events.publish(
         OrgChange(actor.caller.company_id, action, "department", dept.id, department_id=dept.id)
     )

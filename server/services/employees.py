@@ -13,10 +13,10 @@ from tortoise.transactions import in_transaction
 
 from server import validation
 from server.audit import Actor, changed, record
-from server.authz import OrgTree
 from server.errors import BadInput, Conflict, NotFound
 from server.events import OrgChange, org_events
 from server.models import Department, Employee, RoleAssignment
+from server.org_tree import org_tree
 from server.paging import Page, after_filter, check_first, encode_cursor
 from server.services.auth import MIN_PASSWORD_LENGTH, hash_password, revoke_sessions
 from server.services.departments import UNSET, get_department
@@ -92,10 +92,8 @@ async def list_employees(
         query = query.filter(is_active=True)
     if department_id is not None:
         root = await get_department(actor, department_id)
-        links = await Department.filter(company_id=actor.caller.company_id).values_list(
-            "id", "parent_id"
-        )
-        query = query.filter(department_id__in=list(OrgTree.from_links(links).subtree([root.id])))
+        tree = await org_tree(actor.caller.company_id)
+        query = query.filter(department_id__in=list(tree.subtree([root.id])))
     if search is not None and (term := validation.text(search, "search", required=False)):
         query = query.filter(Q(*(Q(**{f: term}) for f in SEARCHABLE), join_type=Q.OR))
     if (after_q := after_filter("name", after)) is not None:
