@@ -85,14 +85,14 @@ class Loaders:
 
     async def _indicators(self, keys: Sequence[tuple[UUID, int]]) -> list[list[Indicator]]:
         """Indicators of (plan, version) pairs, in their order."""
-        rows = await Indicator.filter(_pairs(keys, "version")).order_by("position")
+        rows = await Indicator.filter(pairs_filter(keys, "version")).order_by("position")
         grouped: dict[tuple[UUID, int], list[Indicator]] = {k: [] for k in keys}
         for row in rows:
             grouped[(row.plan_id, row.version)].append(row)  # type: ignore[index]
         return [grouped[k] for k in keys]
 
     async def _plan_versions(self, keys: Sequence[tuple[UUID, int]]) -> list[PlanVersion | None]:
-        rows = await PlanVersion.filter(_pairs(keys, "number"))
+        rows = await PlanVersion.filter(pairs_filter(keys, "number"))
         found = {(r.plan_id, r.number): r for r in rows}
         return [found.get(k) for k in keys]
 
@@ -127,7 +127,7 @@ def peek(loader: DataLoader, key: Any) -> Any:
 MISSING = object()
 
 
-def _pairs(keys: Sequence[tuple[UUID, int]], column: str) -> Q:
+def pairs_filter(keys: Sequence[tuple[UUID, int]], column: str) -> Q:
     """(plan, number) pairs as one filter: plans grouped by number, so no other version rides
     along (plan IN (...) AND number IN (...) would read every cross combination)."""
     by_number: dict[int, list[UUID]] = {}
