@@ -132,10 +132,12 @@ async def authz_profile(client: httpx.AsyncClient, token: str, n: int) -> dict[s
 
 
 # --------------------------------------------------------------------------- databases
-async def fresh_database(backend: str, workdir: Path) -> tuple[str, str | None]:
+async def fresh_database(
+    backend: str, workdir: Path, prefix: str = "bench"
+) -> tuple[str, str | None]:
     if backend == "sqlite":
-        return f"sqlite://{workdir / 'bench.sqlite3'}", None
-    name = f"jixiao_bench_{uuid.uuid4().hex[:10]}"
+        return f"sqlite://{workdir / f'{prefix}.sqlite3'}", None
+    name = f"jixiao_{prefix}_{uuid.uuid4().hex[:10]}"
     admin = await asyncpg.connect(POSTGRES_ADMIN_URL)
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')

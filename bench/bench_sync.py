@@ -35,13 +35,11 @@ import sys
 import tempfile
 import time
 import tracemalloc
-import uuid
 from dataclasses import dataclass
 from datetime import date
 from importlib.metadata import version
 from pathlib import Path
 
-import asyncpg
 from aiohttp import web
 
 from plugins.contract import Period
@@ -52,8 +50,10 @@ from server.settings import PROJECT_ROOT, Settings
 
 try:
     from bench._sync_source import TOKEN, AttendanceSource, employee_number, period_of
+    from bench.bench_employees import drop_database, fresh_database
 except ImportError:  # run as a script: bench/ itself is on sys.path
     from _sync_source import TOKEN, AttendanceSource, employee_number, period_of
+    from bench_employees import drop_database, fresh_database  # type: ignore[no-redef]
 
 POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 START = date(2026, 1, 1)
@@ -93,27 +93,6 @@ def reset_hwm() -> bool:
 def hwm_mb() -> float | None:
     kib = _status_kib("VmHWM")
     return None if kib is None else kib / 1024
-
-
-# --------------------------------------------------------------------------- databases
-async def fresh_database(backend: str, workdir: Path) -> tuple[str, str | None]:
-    if backend == "sqlite":
-        return f"sqlite://{workdir / 'bench_sync.sqlite3'}", None
-    name = f"jixiao_bench_sync_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(POSTGRES_ADMIN_URL)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}", name
-
-
-async def drop_database(name: str) -> None:
-    admin = await asyncpg.connect(POSTGRES_ADMIN_URL)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
 
 
 async def empty_facts(runtime: Runtime, backend: str) -> None:
@@ -296,7 +275,7 @@ async def run(args: argparse.Namespace) -> None:
     sizes = sorted({max(args.records // 10, 1), max(args.records // 2, 1), args.records})
     connector = paged_connector()
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-sync-") as tmp:
-        url, dropped = await fresh_database(args.backend, Path(tmp))
+        url, dropped = await fresh_database(args.backend, Path(tmp), "bench_sync")
         runtime: Runtime | None = None
         try:
             settings = Settings(
