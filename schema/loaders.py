@@ -21,7 +21,7 @@ from server.models import (
     PlanVersion,
     RoleAssignment,
 )
-from server.services.employees import EMPLOYEE_COLUMNS
+from server.services.employees import employee_rows
 
 
 class Loaders:
@@ -50,7 +50,7 @@ class Loaders:
         return [found.get(i) for i in ids]
 
     async def _employees(self, ids: Sequence[UUID]) -> list[Employee | None]:
-        rows = await Employee.filter(id__in=list(ids)).only(*EMPLOYEE_COLUMNS)
+        rows = await employee_rows(Employee.filter(id__in=list(ids)))
         found = {e.id: e for e in rows if e.company_id == self.company_id}
         return [found.get(i) for i in ids]
 

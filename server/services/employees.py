@@ -39,6 +39,28 @@ EMPLOYEE_COLUMNS = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class EmployeeRow:
+    """A person as read for display: plain values, no ORM object (pages hold hundreds)."""
+
+    id: UUID
+    company_id: UUID
+    username: str
+    name: str
+    title: str
+    employee_number: str
+    department_id: UUID
+    manager_id: UUID | None
+    phone: str
+    email: str
+    hire_date: date | None
+    is_active: bool
+
+
+async def employee_rows(query: Any) -> list[EmployeeRow]:
+    return [EmployeeRow(**values) for values in await query.values(*EMPLOYEE_COLUMNS)]
+
+
 def snapshot(e: Employee) -> dict[str, Any]:
     return {
         "username": e.username,
@@ -60,7 +82,7 @@ def publish(actor: Actor, action: str, object_type: str, object_id: Any, e: Empl
     )
 
 
-def position(e: Employee) -> tuple[Any, Any, Any]:
+def position(e: Employee | EmployeeRow) -> tuple[Any, Any, Any]:
     """What authorization needs to place an employee: (department, owner, manager)."""
     return e.department_id, e.id, e.manager_id
 
@@ -73,7 +95,7 @@ async def list_employees(
     department_id: UUID | None = None,
     search: str | None = None,
     include_inactive: bool = False,
-) -> Page[Employee]:
+) -> Page[EmployeeRow]:
     check_first(first)
     authz = actor.authz
     query = Employee.filter(company_id=actor.caller.company_id)
@@ -98,7 +120,7 @@ async def list_employees(
         query = query.filter(Q(*(Q(**{f: term}) for f in SEARCHABLE), join_type=Q.OR))
     if (after_q := after_filter("name", after)) is not None:
         query = query.filter(after_q)
-    rows = await query.order_by("name", "id").limit(first + 1).only(*EMPLOYEE_COLUMNS)
+    rows = await employee_rows(query.order_by("name", "id").limit(first + 1))
     page = rows[:first]
     return Page(page, [encode_cursor(e.name, e.id) for e in page], len(rows) > first)
 
