@@ -21,6 +21,7 @@ from server.models import (
     PlanVersion,
     RoleAssignment,
 )
+from server.services.departments import department_rows
 from server.services.employees import employee_rows
 
 
@@ -45,7 +46,7 @@ class Loaders:
     # By primary key alone, so the database uses it (a company filter in SQL makes SQLite
     # scan the company's index); rows of another company are dropped here instead.
     async def _departments(self, ids: Sequence[UUID]) -> list[Department | None]:
-        rows = await Department.filter(id__in=list(ids))
+        rows = await department_rows(Department.filter(id__in=list(ids)))
         found = {d.id: d for d in rows if d.company_id == self.company_id}
         return [found.get(i) for i in ids]
 
