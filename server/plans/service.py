@@ -17,7 +17,7 @@ from server.events import PlanEvent, plan_events
 from server.metrics import MetricRegistry
 from server.models import Department, Plan, PlanTransition, Template
 from server.plans import workflow
-from server.plans.access import PlanView, covered_departments, load_plan
+from server.plans.access import PlanView, load_plan
 from server.plans.validation import IndicatorData, PlanData, check_plan
 from server.plans.versions import diff, load_data, write_version
 
@@ -234,7 +234,3 @@ async def list_plans(
 async def get_plan(actor: Actor, plan_id: UUID) -> Plan:
     plan, _ = await load_plan(await PlanView.of(actor), plan_id)
     return plan
-
-
-async def covered(plan_ids: list[UUID]) -> dict[UUID, set[UUID]]:
-    return await covered_departments(plan_ids)

@@ -25,13 +25,6 @@ def _snapshot(assignment: RoleAssignment) -> dict[str, object]:
     }
 
 
-async def roles_of(actor: Actor, employee_id: UUID) -> list[RoleAssignment]:
-    employee = await get_employee(actor, employee_id)
-    if not actor.authz.can("role_assignment", "read", *position(employee)):
-        return []
-    return await RoleAssignment.filter(employee_id=employee.id).order_by("role", "created_at")
-
-
 async def assign_role(
     actor: Actor, employee_id: UUID, role: str, department_id: UUID | None
 ) -> RoleAssignment:
