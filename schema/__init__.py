@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from strawberry import Schema
-from strawberry.extensions import (
-    DisableIntrospection,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-)
+from strawberry.extensions import DisableIntrospection, MaxTokensLimiter
 from strawberry.tools import merge_types
 
 from schema.audit import AuditQuery
 from schema.auth.schema import AuthMutation
+from schema.caching import cached_validation, limit_rules
 from schema.connectors.schema import ConnectorMutation, ConnectorQuery, ConnectorSubscription
 from schema.errors import ErrorFormatter
 from schema.org.mutations import OrgMutation
@@ -35,9 +31,8 @@ def build_schema(settings: Settings | None = None) -> Schema:
     settings = settings or Settings()
     extensions: list = [
         ErrorFormatter,
-        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        *cached_validation(limit_rules(settings.max_depth, settings.max_aliases)),
     ]
     if settings.production:
         extensions.append(DisableIntrospection)

@@ -21,7 +21,7 @@ from server.models import (
     PlanVersion,
     RoleAssignment,
 )
-from server.services.departments import department_rows
+from server.org_tree import DepartmentRow, org_chart
 from server.services.employees import employee_rows
 
 
@@ -43,12 +43,13 @@ class Loaders:
         self.plan_transitions = DataLoader(partial(self._by_plan, PlanTransition, "at"))
         self.plan_comments = DataLoader(partial(self._by_plan, PlanComment, "created_at"))
 
+    async def _departments(self, ids: Sequence[UUID]) -> list[DepartmentRow | None]:
+        # From the company's cached chart: another company's department is not in it.
+        departments = (await org_chart(self.company_id)).departments
+        return [departments.get(i) for i in ids]
+
     # By primary key alone, so the database uses it (a company filter in SQL makes SQLite
     # scan the company's index); rows of another company are dropped here instead.
-    async def _departments(self, ids: Sequence[UUID]) -> list[Department | None]:
-        rows = await department_rows(Department.filter(id__in=list(ids)))
-        found = {d.id: d for d in rows if d.company_id == self.company_id}
-        return [found.get(i) for i in ids]
 
     async def _employees(self, ids: Sequence[UUID]) -> list[Employee | None]:
         rows = await employee_rows(Employee.filter(id__in=list(ids)))

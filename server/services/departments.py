@@ -27,25 +27,6 @@ def _publish(actor: Actor, action: str, dept: Department) -> None:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class DepartmentRow:
-    """A department as read for display: plain values, no ORM object."""
-
-    id: UUID
-    company_id: UUID
-    parent_id: UUID | None
-    name: str
-    kind: str
-    manager_id: UUID | None
-    supervisor_id: UUID | None
-    is_active: bool
-
-
-async def department_rows(query: Any) -> list[DepartmentRow]:
-    fields = DepartmentRow.__slots__
-    return [DepartmentRow(**values) for values in await query.values(*fields)]
-
-
 def snapshot(dept: Department) -> dict[str, Any]:
     return {
         "name": dept.name,

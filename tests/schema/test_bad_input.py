@@ -143,3 +143,28 @@ async def test_forged_cursors_are_bad_input(api) -> None:
         assert result["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "after"}, (
             payload
         )
+
+
+async def test_a_repeated_bad_query_is_refused_the_same_way(api) -> None:
+    """Documents are parsed and validated once and then cached: the second, cached round must
+    answer exactly like the first, in the caller's language each time."""
+    token = await api.token("gm@demo")
+    for name, query, variables, code in CASES:
+        first = (await api.post(query, variables, token=token)).json()
+        again = (await api.post(query, variables, token=token)).json()
+        assert again == first, name
+        assert again["errors"][0]["extensions"]["code"] == code, name
+    query = "{ me { salary } }"
+    english = (await api.post(query, token=token, lang="en")).json()["errors"][0]["message"]
+    chinese = (await api.post(query, token=token, lang="zh-CN")).json()["errors"][0]["message"]
+    assert "salary" in english and "salary" in chinese
+    assert english != chinese
+
+
+async def test_a_cached_valid_query_still_checks_its_arguments(api) -> None:
+    token = await api.token("gm@demo")
+    query = "query($f: Int!) { employees(first: $f) { edges { node { name } } } }"
+    ok = (await api.post(query, {"f": 3}, token=token)).json()
+    assert len(ok["data"]["employees"]["edges"]) == 3
+    refused = (await api.post(query, {"f": 101}, token=token)).json()
+    assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
