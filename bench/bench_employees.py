@@ -234,6 +234,9 @@ async def measure(args: argparse.Namespace, runtime: Runtime, org: Any) -> None:
         )
         for role in ROLES:
             token = await sign_in(client, org.sign_in[role])
+            # The company's org chart is cached for 30 s: its load (one statement, whatever
+            # the page size) is paid by the first request only, so it is not counted here.
+            check(await post(client, 100, token), 100)
             counts = {}
             for first in (10, 50, 100):
                 counts[first], statements = await sql_per_request(client, token, first)

@@ -50,7 +50,6 @@ class Loaders:
 
     # By primary key alone, so the database uses it (a company filter in SQL makes SQLite
     # scan the company's index); rows of another company are dropped here instead.
-
     async def _employees(self, ids: Sequence[UUID]) -> list[Employee | None]:
         rows = await employee_rows(Employee.filter(id__in=list(ids)))
         found = {e.id: e for e in rows if e.company_id == self.company_id}
@@ -105,16 +104,15 @@ class Loaders:
             grouped[row.plan_id].append(row)
         return [grouped[i] for i in plan_ids]
 
-    async def _plan_departments(self, plan_ids: Sequence[UUID]) -> list[list[Department]]:
+    async def _plan_departments(self, plan_ids: Sequence[UUID]) -> list[list[DepartmentRow]]:
         pairs = await Plan.filter(id__in=list(plan_ids), company_id=self.company_id).values_list(
             "id", "departments__id"
         )
-        dept_ids = {d for _, d in pairs if d is not None}
-        depts = {d.id: d for d in await Department.filter(id__in=list(dept_ids))}
-        grouped: dict[UUID, list[Department]] = {i: [] for i in plan_ids}
+        departments = (await org_chart(self.company_id)).departments
+        grouped: dict[UUID, list[DepartmentRow]] = {i: [] for i in plan_ids}
         for plan_id, dept_id in pairs:
-            if dept_id in depts:
-                grouped[plan_id].append(depts[dept_id])
+            if dept_id in departments:
+                grouped[plan_id].append(departments[dept_id])
         return [sorted(grouped[i], key=lambda d: d.name) for i in plan_ids]
 
 
