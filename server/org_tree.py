@@ -13,7 +13,6 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 from uuid import UUID
 
 from server.authz import OrgTree
@@ -36,11 +35,6 @@ class DepartmentRow:
     is_active: bool
 
 
-async def department_rows(query: Any) -> list[DepartmentRow]:
-    fields = DepartmentRow.__slots__
-    return [DepartmentRow(**values) for values in await query.values(*fields)]
-
-
 @dataclass(frozen=True)
 class OrgChart:
     """All departments of one company, active or not, and the tree they form."""
@@ -61,7 +55,12 @@ async def org_chart(company_id: UUID) -> OrgChart:
     if cached is not None and now - cached[0] < TTL:
         return cached[1]
     generation = _generations.get(company_id, 0)
-    rows = await department_rows(Department.filter(company_id=company_id))
+    rows = [
+        DepartmentRow(**values)
+        for values in await Department.filter(company_id=company_id).values(
+            *DepartmentRow.__slots__
+        )
+    ]
     chart = OrgChart(OrgTree.from_links((d.id, d.parent_id) for d in rows), {d.id: d for d in rows})
     if _generations.get(company_id, 0) == generation:
         _charts[company_id] = (now, chart)
