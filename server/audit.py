@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from server.authz import Authorizer, Caller
+from server.errors import BadInput
 from server.masking import mask_personal
 from server.models import AuditEntry
 from server.paging import Page, after_filter, check_first, encode_cursor
@@ -116,6 +117,10 @@ async def list_entries(
     check_first(first)
     actor.authz.require_company("audit_entry", "read")
     query = AuditEntry.filter(company_id=actor.caller.company_id)
+    for column, name in (("object_type", "objectType"), ("action", "action")):
+        longest = AuditEntry._meta.fields_map[column].max_length  # type: ignore[attr-defined]
+        if len(getattr(flt, column) or "") > longest:  # no entry could match; say why
+            raise BadInput("too_long", field=name, max=longest)
     for column, value in (
         ("object_type", flt.object_type),
         ("object_id", flt.object_id),

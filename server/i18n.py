@@ -148,6 +148,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This is the company's last tenant admin; assign another admin first.",
         "这是公司最后一位系统管理员，请先指定其他管理员。",
     ),
+    "own_roles": (
+        "You cannot give yourself a role; ask another administrator.",
+        "不能给自己分配角色，请联系其他管理员。",
+    ),
     "policy_invalid": ("The policy files were refused: {detail}", "策略文件被拒绝：{detail}"),
     "nothing_to_update": ("Give at least one field to change.", "请至少提供一个要修改的字段。"),
     "query_invalid": ("{detail}", "请求无效：{detail}"),
@@ -182,6 +186,7 @@ ACTION_NAMES: dict[str, tuple[str, str]] = {
     "create": ("create", "创建"),
     "update": ("update", "修改"),
     "deactivate": ("deactivate", "停用"),
+    "set_credentials": ("change the sign-in name or password of", "修改登录名或密码"),
     "assign": ("assign", "分配"),
     "revoke": ("revoke", "撤销"),
     "reload": ("reload", "重新加载"),

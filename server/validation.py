@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -17,13 +18,18 @@ EARLIEST_HIRE_DATE = date(1950, 1, 1)
 
 def text(value: str | None, field: str, *, max_length: int = 100, required: bool = True) -> str:
     cleaned = (value or "").strip()
-    if required and not cleaned:
+    if required and not _visible(cleaned):
         raise BadInput("required", field=field)
     if len(cleaned) > max_length:
         raise BadInput("too_long", field=field, max=max_length)
-    if any(ord(ch) < 32 for ch in cleaned):
+    if any(unicodedata.category(ch) == "Cc" for ch in cleaned):
         raise BadInput("invalid_format", field=field, hint="control characters are not allowed")
     return cleaned
+
+
+def _visible(value: str) -> bool:
+    """Does the text show anything? Zero-width and other format characters alone do not."""
+    return any(not ch.isspace() and unicodedata.category(ch) != "Cf" for ch in value)
 
 
 def email(value: str, field: str = "email") -> str:
@@ -43,7 +49,8 @@ def phone(value: str, field: str = "phone") -> str:
 
 
 def username(value: str, field: str = "username") -> str:
-    cleaned = text(value, field, max_length=100)
+    # Case-insensitive, as people type them: "Zhang.Wei@demo" and "zhang.wei@demo" are one.
+    cleaned = text(value, field, max_length=100).lower()
     if len(cleaned) < 3 or not _USERNAME.match(cleaned):
         raise BadInput(
             "invalid_format",

@@ -30,7 +30,15 @@ OBJECT_ACTIONS: dict[str, frozenset[str]] = {
     "company": frozenset({"read", "update"}),
     "department": frozenset({"read", "read_inactive", "create", "update", "deactivate"}),
     "employee": frozenset(
-        {"read", "read_personal", "read_inactive", "create", "update", "deactivate"}
+        {
+            "read",
+            "read_personal",
+            "read_inactive",
+            "create",
+            "update",
+            "deactivate",
+            "set_credentials",
+        }
     ),
     "role_assignment": frozenset({"read", "assign", "revoke"}),
     "audit_entry": frozenset({"read"}),

@@ -16,6 +16,7 @@ from server.errors import BadInput, Conflict, Forbidden, NotFound
 from server.events import PlanEvent, plan_events
 from server.metrics import MetricRegistry
 from server.models import Department, Plan, PlanTransition, Template
+from server.models.plans import PLAN_STATES
 from server.plans import workflow
 from server.plans.access import PlanView, load_plan
 from server.plans.validation import IndicatorData, PlanData, check_plan
@@ -223,6 +224,8 @@ async def list_plans(
     if period_end is not None:
         query = query.filter(period_start__lte=period_end)
     if state is not None:
+        if state not in PLAN_STATES:
+            raise BadInput("invalid_format", field="state", hint="one of " + ", ".join(PLAN_STATES))
         query = query.filter(state=state)
     rows = await query.distinct().order_by("period_start", "name").limit(MAX_PLANS + 1)
     if len(rows) > MAX_PLANS:

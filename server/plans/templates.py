@@ -131,7 +131,7 @@ async def list_templates(actor: Actor, kind: str | None = None) -> list[Template
     await ensure_templates(actor.caller.company_id)
     query = Template.filter(company_id=actor.caller.company_id, is_active=True)
     if kind:
-        query = query.filter(department_kind=kind)
+        query = query.filter(department_kind=_kind(kind))
     return await query.order_by("department_kind", "name")
 
 
@@ -155,11 +155,15 @@ def _stored(items: tuple[IndicatorData, ...]) -> list[dict[str, Any]]:
 def _checked(framework: str, kind: str) -> tuple[str, str]:
     if framework not in ("KPI", "OKR"):
         raise BadInput("invalid_format", field="framework", hint="KPI or OKR")
+    return framework, _kind(kind)
+
+
+def _kind(kind: str) -> str:
     if kind not in DEPARTMENT_KINDS:
         raise BadInput(
             "invalid_format", field="departmentKind", hint="one of " + ", ".join(DEPARTMENT_KINDS)
         )
-    return framework, kind
+    return kind
 
 
 async def save_template(

@@ -25,6 +25,7 @@ _hasher = PasswordHasher()
 # Verified against when the username is unknown, so both failures take the same time.
 _DUMMY_HASH = _hasher.hash("jixiao-no-such-user")
 MIN_PASSWORD_LENGTH = 10
+USERNAME_MAX_LENGTH = Employee._meta.fields_map["username"].max_length  # type: ignore[attr-defined]
 JWT_ALGORITHM = "HS256"
 NO_ORIGIN = Origin()
 
@@ -133,14 +134,18 @@ class AuthService:
         return Tokens(access, refresh_token, access_expires, employee)
 
     async def login(self, username: str, password: str, origin: Origin = NO_ORIGIN) -> Tokens:
-        username = username.strip()
+        username = username.strip().lower()  # sign-in names are stored in lower case
         wait = self.throttle.retry_after(username)
         if wait:
             raise Unauthenticated("login_throttled", seconds=wait)
-        employee = await Employee.get_or_none(username=username, is_active=True)
+        # Counted as a failure before the (slow) check and forgiven on success: attempts sent
+        # in parallel each see the ones still running, so the limit holds for them too.
+        self.throttle.failed(username)
+        employee = None
+        if len(username) <= USERNAME_MAX_LENGTH:  # a longer one names nobody
+            employee = await Employee.get_or_none(username=username, is_active=True)
         ok = await _verify(employee.password_hash if employee else None, password)
         if not ok or employee is None:
-            self.throttle.failed(username)
             if employee is not None:  # the company's own log shows attacks on its accounts
                 await _audit(employee, None, origin, "auth.login_failed")
             raise Unauthenticated("bad_credentials")

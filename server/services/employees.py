@@ -15,7 +15,7 @@ from server import validation
 from server.audit import Actor, changed, record
 from server.errors import BadInput, Conflict, NotFound
 from server.events import OrgChange, org_events
-from server.models import Department, Employee, RoleAssignment
+from server.models import Company, Department, Employee, RoleAssignment
 from server.org_tree import org_tree
 from server.paging import Page, after_filter, check_first, encode_cursor
 from server.services.auth import MIN_PASSWORD_LENGTH, hash_password, revoke_sessions
@@ -136,6 +136,21 @@ async def get_employee(actor: Actor, employee_id: UUID) -> Employee:
     return employee
 
 
+async def keep_an_admin(company_id: UUID, leaving_id: UUID) -> None:
+    """CONFLICT when ``leaving_id`` is the company's last active tenant admin.
+
+    Call inside the transaction that removes the admin: the company row is locked first, so
+    two admins removing each other at once are checked one after the other (SQLite
+    serializes transactions anyway; PostgreSQL needs the row lock).
+    """
+    await Company.filter(id=company_id).select_for_update().first()
+    admins = await RoleAssignment.filter(
+        company_id=company_id, role="admin", employee__is_active=True
+    ).values_list("employee_id", flat=True)
+    if leaving_id in admins and len(set(admins)) == 1:
+        raise Conflict("last_admin")
+
+
 async def _department(actor: Actor, department_id: UUID) -> Department:
     dept = await get_department(actor, department_id)
     if not dept.is_active:
@@ -210,6 +225,8 @@ async def create_employee(actor: Actor, data: EmployeeInput) -> Employee:
     }
     password_hash = None
     if data.password is not None:
+        # Accounts are IT's: keeping HR records does not let one set a person's password.
+        actor.authz.require("employee", "set_credentials", dept.id)
         password_hash = await hash_password(validation.password(data.password, MIN_PASSWORD_LENGTH))
     manager_id = await _manager(actor, data.manager_id, None)
     await _unique(actor.caller.company_id, fields["username"], fields["employee_number"], None)
@@ -256,7 +273,11 @@ async def update_employee(actor: Actor, employee_id: UUID, changes: dict[str, An
         employee.department_id = dept.id
     if changes.get("manager_id", UNSET) is not UNSET:
         employee.manager_id = await _manager(actor, changes["manager_id"], employee.id)
-    if changes.get("password") is not None:
+    new_password = changes.get("password") is not None
+    if new_password or employee.username != before["username"]:
+        # Whoever may change a sign-in name or password can take the account over.
+        actor.authz.require("employee", "set_credentials", *position(employee))
+    if new_password:
         employee.password_hash = await hash_password(
             validation.password(changes["password"], MIN_PASSWORD_LENGTH)
         )
@@ -268,12 +289,12 @@ async def update_employee(actor: Actor, employee_id: UUID, changes: dict[str, An
         employee.id,
     )
     old, new = changed(before, after)
-    if "password" in changes:
-        old["password"], new["password"] = "(unchanged)", "(changed)"
+    if new_password:  # the audit log never holds a password, only that it was set
+        old["password_changed"], new["password_changed"] = False, True
     try:
         async with in_transaction():
             await employee.save()
-            if "password" in changes:
+            if new_password:
                 await revoke_sessions(employee.id)
             await record(actor, "employee.update", "employee", employee.id, before=old, after=new)
     except IntegrityError as exc:
@@ -287,12 +308,8 @@ async def deactivate_employee(actor: Actor, employee_id: UUID) -> Employee:
     actor.authz.require("employee", "deactivate", *position(employee))
     if not employee.is_active:
         raise Conflict("already_inactive", object_type="employee")
-    admins = await RoleAssignment.filter(
-        company_id=employee.company_id, role="admin", employee__is_active=True
-    ).values_list("employee_id", flat=True)
-    if employee.id in admins and len(set(admins)) == 1:
-        raise Conflict("last_admin")
     async with in_transaction():
+        await keep_an_admin(employee.company_id, employee.id)  # type: ignore[arg-type]
         employee.is_active = False
         await employee.save(update_fields=["is_active", "updated_at"])
         await revoke_sessions(employee.id)

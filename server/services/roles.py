@@ -8,10 +8,10 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from server.audit import Actor, record
-from server.errors import BadInput, Conflict, NotFound
+from server.errors import BadInput, Conflict, Forbidden, NotFound
 from server.models import RoleAssignment
 from server.services.departments import get_department
-from server.services.employees import get_employee, position, publish
+from server.services.employees import get_employee, keep_an_admin, position, publish
 from server.vocabulary import COMPANY_ROLES, DEPARTMENT_ROLES, ROLES
 
 ASSIGNABLE = tuple(r for r in ROLES if r != "employee")
@@ -30,6 +30,9 @@ async def assign_role(
 ) -> RoleAssignment:
     employee = await get_employee(actor, employee_id)
     actor.authz.require("role_assignment", "assign", *position(employee))
+    if employee.id == actor.caller.employee_id:
+        # Separation of duties: nobody widens their own rights, an admin included.
+        raise Forbidden("own_roles")
     if role not in ASSIGNABLE:
         if role == "employee":
             raise BadInput(
@@ -80,17 +83,12 @@ async def revoke_role(actor: Actor, assignment_id: UUID) -> RoleAssignment:
     if assignment is None:
         raise NotFound("role_assignment")
     actor.authz.require("role_assignment", "revoke", *position(assignment.employee))
-    if assignment.role == "admin":
-        others = (
-            await RoleAssignment.filter(
-                company_id=assignment.company_id, role="admin", employee__is_active=True
-            )
-            .exclude(employee_id=assignment.employee_id)
-            .exists()
-        )
-        if not others:
-            raise Conflict("last_admin")
     async with in_transaction():
+        if assignment.role == "admin":
+            await keep_an_admin(assignment.company_id, assignment.employee_id)
+            # A concurrent revoke of this very assignment may have won while we waited.
+            if not await RoleAssignment.filter(id=assignment.id).exists():
+                raise NotFound("role_assignment")
         await assignment.delete()
         await record(
             actor, "role.revoke", "role_assignment", assignment.id, before=_snapshot(assignment)
