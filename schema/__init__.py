@@ -11,6 +11,7 @@ from schema.auth.schema import AuthMutation
 from schema.caching import cached_validation, limit_rules
 from schema.connectors.schema import ConnectorMutation, ConnectorQuery, ConnectorSubscription
 from schema.errors import ErrorFormatter
+from schema.node import NodeQuery
 from schema.org.mutations import OrgMutation
 from schema.org.queries import OrgQuery
 from schema.org.subscriptions import OrgSubscription
@@ -18,7 +19,9 @@ from schema.plans.schema import PlanMutation, PlanQuery, PlanSubscription
 from schema.policy import PolicyMutation, PolicyQuery
 from server.settings import Settings
 
-Query = merge_types("Query", (OrgQuery, PlanQuery, ConnectorQuery, AuditQuery, PolicyQuery))
+Query = merge_types(
+    "Query", (OrgQuery, NodeQuery, PlanQuery, ConnectorQuery, AuditQuery, PolicyQuery)
+)
 Subscription = merge_types(
     "Subscription", (OrgSubscription, PlanSubscription, ConnectorSubscription)
 )

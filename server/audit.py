@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from server.authz import Authorizer, Caller
-from server.errors import BadInput
+from server.errors import BadInput, NotFound
 from server.masking import mask_personal
 from server.models import AuditEntry
 from server.paging import Page, after_filter, check_first, encode_cursor
@@ -108,6 +108,13 @@ class AuditFilter:
     actor_id: UUID | None = None
     since: datetime | None = None
     until: datetime | None = None
+
+
+async def get_entry(actor: Actor, entry_id: UUID) -> AuditEntry:
+    row = await AuditEntry.get_or_none(id=entry_id, company_id=actor.caller.company_id)
+    if row is None or not actor.authz.grant("audit_entry", "read").everything:
+        raise NotFound("audit_entry")
+    return row
 
 
 async def list_entries(

@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry import relay
 from strawberry.types import Info
 
 from schema import ids
-from schema.connectors.types import ConnectorConfig, SyncRun
 from schema.org.types import Company, Department, Employee, EmployeeConnection, RoleAssignment
 from schema.permissions import IsAuthenticated
 from server import models as m
 from server.errors import NotFound
-from server.services import collection, company, departments, employees
+from server.services import company, departments, employees
 
 AUTH = [IsAuthenticated]
 
 
-async def _company(info: Info) -> Company:
+async def company_node(info: Info) -> Company:
     return Company.of(await company.get_company(info.context.actor))
 
 
-async def _role_assignment(info: Info, raw: object) -> RoleAssignment:
+async def role_assignment_node(info: Info, raw: object) -> RoleAssignment:
     actor = info.context.actor
     row = await m.RoleAssignment.get_or_none(id=raw, company_id=actor.caller.company_id)
     if row is None:
@@ -40,7 +38,7 @@ class OrgQuery:
 
     @strawberry.field(permission_classes=AUTH, description="The caller's company.")
     async def company(self, info: Info) -> Company:
-        return await _company(info)
+        return await company_node(info)
 
     @strawberry.field(
         permission_classes=AUTH,
@@ -91,24 +89,3 @@ class OrgQuery:
     async def employee(self, info: Info, id: strawberry.ID) -> Employee:
         raw = ids.decode(id, "Employee")
         return Employee.of(await employees.get_employee(info.context.actor, raw))
-
-    @strawberry.field(permission_classes=AUTH, description="Any object by its global ID.")
-    async def node(self, info: Info, id: strawberry.ID) -> relay.Node:
-        type_name, raw = ids.decode_any(id)
-        actor = info.context.actor
-        if type_name == "Employee":
-            return Employee.of(await employees.get_employee(actor, raw))
-        if type_name == "Department":
-            return Department.of(await departments.get_department(actor, raw))
-        if type_name == "Company":
-            if raw != actor.caller.company_id:
-                raise NotFound("company")
-            return await _company(info)
-        if type_name == "RoleAssignment":
-            return await _role_assignment(info, raw)
-        if type_name == "ConnectorConfig":
-            row = await info.context.runtime.connector_configs.get(actor, raw)
-            return ConnectorConfig.of(row, info.context.runtime.connector_configs.secret_names(row))
-        if type_name == "SyncRun":
-            return SyncRun.of(await collection.get_run(actor, raw))
-        raise NotFound("object")

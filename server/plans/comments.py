@@ -14,6 +14,15 @@ from server.plans.access import PlanView, load_plan
 from server.plans.service import publish
 
 
+async def get_comment(actor: Actor, comment_id: UUID) -> PlanComment:
+    """A comment on a plan the caller may read, else NOT_FOUND."""
+    comment = await PlanComment.get_or_none(id=comment_id, plan__company_id=actor.caller.company_id)
+    if comment is None:
+        raise NotFound("plan_comment")
+    await load_plan(await PlanView.of(actor), comment.plan_id)  # type: ignore[attr-defined]
+    return comment
+
+
 async def add_comment(
     actor: Actor,
     plan_id: UUID,

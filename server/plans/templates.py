@@ -126,6 +126,15 @@ async def ensure_templates(company_id: UUID) -> None:
         )
 
 
+async def get_template(actor: Actor, template_id: UUID) -> Template:
+    row = await Template.get_or_none(
+        id=template_id, company_id=actor.caller.company_id, is_active=True
+    )
+    if row is None or not actor.authz.grant("template", "read").everything:
+        raise NotFound("template")
+    return row
+
+
 async def list_templates(actor: Actor, kind: str | None = None) -> list[Template]:
     actor.authz.require_company("template", "read")
     await ensure_templates(actor.caller.company_id)

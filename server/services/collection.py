@@ -100,6 +100,13 @@ async def get_run(actor: Actor, run_id: UUID) -> SyncRun:
     return run
 
 
+async def get_quarantined(actor: Actor, record_id: UUID) -> QuarantinedRecord:
+    row = await QuarantinedRecord.get_or_none(id=record_id, company_id=actor.caller.company_id)
+    if row is None or not actor.authz.grant("quarantine", "read").everything:
+        raise NotFound("quarantine")
+    return row
+
+
 async def quarantine(
     actor: Actor,
     configs: ConnectorConfigs,
