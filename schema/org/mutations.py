@@ -7,10 +7,12 @@ from typing import Any
 
 import strawberry
 from strawberry.types import Info
+from strawberry.utils.str_converters import to_camel_case
 
 from schema import ids
 from schema.org.types import Company, Department, Employee, RoleAssignment
 from schema.permissions import IsAuthenticated
+from server.errors import BadInput
 from server.services import company, departments, employees, roles
 
 AUTH = [IsAuthenticated]
@@ -32,7 +34,10 @@ class CreateDepartmentInput:
     supervisor_id: strawberry.ID | None = None
 
 
-@strawberry.input(description="Only the fields given change; null clears manager or supervisor.")
+@strawberry.input(
+    description="Only the fields given change; null clears manager or supervisor, and the "
+    "other fields cannot be null."
+)
 class UpdateDepartmentInput:
     name: str | None = strawberry.UNSET
     kind: str | None = strawberry.UNSET
@@ -57,7 +62,10 @@ class CreateEmployeeInput:
     )
 
 
-@strawberry.input(description="Only the fields given change; managerId null removes the manager.")
+@strawberry.input(
+    description="Only the fields given change. Null removes the manager and clears title, "
+    "phone, email or hireDate; the other fields cannot be null."
+)
 class UpdateEmployeeInput:
     username: str | None = strawberry.UNSET
     name: str | None = strawberry.UNSET
@@ -81,8 +89,20 @@ class AssignRoleInput:
     )
 
 
-def _given(value: Any) -> bool:
-    return value is not strawberry.UNSET and value is not None
+def _changes(input: Any, required: tuple[str, ...], clearable: dict[str, Any]) -> dict[str, Any]:
+    """The fields given. Null clears an optional field (to its value in ``clearable``) and is
+    refused for a required one: silently ignoring it would look like success."""
+    changes: dict[str, Any] = {}
+    for key in (*required, *clearable):
+        value = getattr(input, key)
+        if value is strawberry.UNSET:
+            continue
+        if value is None:
+            if key in required:
+                raise BadInput("required", field=to_camel_case(key))
+            value = clearable[key]
+        changes[key] = value
+    return changes
 
 
 @strawberry.input(description="Only the fields given change.")
@@ -120,13 +140,16 @@ class OrgMutation:
     async def update_department(
         self, info: Info, id: strawberry.ID, input: UpdateDepartmentInput
     ) -> Department:
+        given = _changes(input, ("name", "kind", "parent_id"), {})
+        if not given and input.manager_id is input.supervisor_id is strawberry.UNSET:
+            raise BadInput("nothing_to_update")
         row = await departments.update_department(
             info.context.actor,
             ids.decode(id, "Department"),
-            name=input.name if _given(input.name) else None,
-            kind=input.kind if _given(input.kind) else None,
-            parent_id=ids.decode(input.parent_id, "Department", "parentId")
-            if _given(input.parent_id)
+            name=given.get("name"),
+            kind=given.get("kind"),
+            parent_id=ids.decode(given["parent_id"], "Department", "parentId")
+            if "parent_id" in given
             else None,
             manager_id=_optional_id(input.manager_id, "Employee", "managerId"),
             supervisor_id=_optional_id(input.supervisor_id, "Employee", "supervisorId"),
@@ -163,22 +186,15 @@ class OrgMutation:
     async def update_employee(
         self, info: Info, id: strawberry.ID, input: UpdateEmployeeInput
     ) -> Employee:
-        changes: dict[str, Any] = {
-            key: getattr(input, key)
-            for key in (
-                "username",
-                "name",
-                "title",
-                "employee_number",
-                "phone",
-                "email",
-                "hire_date",
-                "password",
+        changes = _changes(
+            input,
+            ("username", "name", "employee_number", "password", "department_id"),
+            {"title": "", "phone": "", "email": "", "hire_date": None},
+        )
+        if "department_id" in changes:
+            changes["department_id"] = ids.decode(
+                changes["department_id"], "Department", "departmentId"
             )
-            if _given(getattr(input, key))
-        }
-        if _given(input.department_id):
-            changes["department_id"] = ids.decode(input.department_id, "Department", "departmentId")
         if input.manager_id is not strawberry.UNSET:
             changes["manager_id"] = _optional_id(input.manager_id, "Employee", "managerId")
         row = await employees.update_employee(
