@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from server.i18n_hints import hint_zh
+
 SUPPORTED = ("en", "zh")
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -28,7 +30,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "invalid_format": ("{field} is not valid: {hint}.", "{field} 格式不正确：{hint}。"),
     "invalid_id": ("{field} is not a valid ID.", "{field} 不是有效的 ID。"),
     "wrong_id_type": (
-        "{field} must be the ID of a {expected}.",
+        "{field} must be an ID of type {expected}.",
         "{field} 必须是{expected}的 ID。",
     ),
     "page_size": (
@@ -239,6 +241,10 @@ def translate(key: str, lang: str, **params: Any) -> str:
         name: _localize_param(value, tables[name], lang) if name in tables else value
         for name, value in params.items()
     }
+    if lang == "zh":
+        for name in ("hint", "scope"):
+            if isinstance(params.get(name), str):
+                localized[name] = hint_zh(params[name]) or params[name]
     try:
         return template.format(**localized)
     except (KeyError, IndexError):
