@@ -12,11 +12,13 @@ from schema.caching import cached_validation, limit_rules
 from schema.connectors.schema import ConnectorMutation, ConnectorQuery, ConnectorSubscription
 from schema.errors import ErrorFormatter
 from schema.node import NodeQuery
+from schema.operation_name import RequireOperationName
 from schema.org.mutations import OrgMutation
 from schema.org.queries import OrgQuery
 from schema.org.subscriptions import OrgSubscription
 from schema.plans.schema import PlanMutation, PlanQuery, PlanSubscription
 from schema.policy import PolicyMutation, PolicyQuery
+from schema.websocket import FreshWebsocketCaller
 from server.settings import Settings
 
 Query = merge_types(
@@ -34,11 +36,14 @@ def build_schema(settings: Settings | None = None) -> Schema:
     settings = settings or Settings()
     extensions: list = [
         ErrorFormatter,
+        FreshWebsocketCaller,
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         *cached_validation(limit_rules(settings.max_depth, settings.max_aliases)),
     ]
     if settings.production:
         extensions.append(DisableIntrospection)
+    # After the validation cache: it adds its error only to documents found valid.
+    extensions.append(RequireOperationName)
     return Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
 
 

@@ -36,7 +36,14 @@ class Context:
     authz: Authorizer | None = None
     auth_error: DomainError | None = None
     connection_params: dict[str, Any] | None = None
+    # The Authorization value signed in with, kept so that a websocket (whose context lives as
+    # long as the connection) can re-check it later: see reauthorize().
+    credential: str | None = field(default=None, repr=False)
     _loaders: Loaders | None = field(default=None, repr=False)
+
+    @property
+    def is_websocket(self) -> bool:
+        return isinstance(self.request, WebSocket)
 
     @property
     def production(self) -> bool:
@@ -57,19 +64,35 @@ class Context:
 
     async def authenticate(self, authorization: str | None) -> None:
         """Resolve a ``Bearer`` credential into an authorizer (errors are kept for later)."""
-        self.authz, self.auth_error, self._loaders = None, None, None
+        self.credential = authorization
+        authz: Authorizer | None = None
+        error: DomainError | None = None
+        try:
+            authz = await self._authorizer(authorization)
+        except Unauthenticated as exc:
+            error = exc
+        # Assigned together after the awaits: operations sharing a websocket's context never
+        # see it half-updated (say, without an authorizer while the new one is looked up).
+        self.authz, self.auth_error, self._loaders = authz, error, None
+
+    async def _authorizer(self, authorization: str | None) -> Authorizer | None:
         if not authorization:
-            return
+            return None
         scheme, _, token = authorization.strip().partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            self.auth_error = Unauthenticated("token_invalid")
-            return
-        try:
-            caller = await self.runtime.auth.caller_from_token(token.strip())
-        except Unauthenticated as exc:
-            self.auth_error = exc
-            return
-        self.authz = await authorizer_for(self.runtime, caller)
+            raise Unauthenticated("token_invalid")
+        caller = await self.runtime.auth.caller_from_token(token.strip())
+        return await authorizer_for(self.runtime, caller)
+
+    async def reauthorize(self) -> Actor:
+        """The caller as they stand now, for long-lived subscriptions before each event.
+
+        UNAUTHENTICATED once the session is signed out, the person deactivated or the access
+        token expired; otherwise their current roles under the policy in force now. One
+        statement, like authenticating a request.
+        """
+        await self.authenticate(self.credential)
+        return self.actor
 
 
 async def build_context(request: Request | WebSocket, response: Any, runtime: Runtime) -> Context:

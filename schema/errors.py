@@ -2,7 +2,8 @@
 
 Domain errors keep their code; GraphQL syntax, validation and variable errors are the
 client's mistake (BAD_USER_INPUT); anything else is a bug: logged with the request id and
-masked as INTERNAL, so no stack trace or SQL ever reaches a client.
+masked as INTERNAL, so no stack trace or SQL ever reaches a client. The same for every
+transport: over HTTP once the operation ends, over websockets result by result.
 """
 
 from __future__ import annotations
@@ -13,13 +14,18 @@ from collections.abc import Iterator
 from typing import Any
 
 from graphql import GraphQLError
+from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 from server.errors import DomainError, ErrorCode
 from server.i18n import translate
 
 log = logging.getLogger("jixiao.errors")
 _SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
+# Strawberry's "which operation?" failures. The HTTP view gets them raised (and answers 400);
+# websockets get them wrapped as GraphQL errors. The client's mistake either way.
+_REQUEST_ERRORS = (CannotGetOperationTypeError, InvalidOperationTypeError, MissingQueryError)
 
 
 def format_error(
@@ -34,7 +40,7 @@ def format_error(
         extensions["code"] = original.code.value
         if original.field:
             extensions["field"] = original.field
-    elif original is None:
+    elif original is None or isinstance(original, _REQUEST_ERRORS):
         detail = error.message
         if hide_suggestions:
             detail = _SUGGESTION.sub("", detail)
@@ -61,9 +67,30 @@ def format_error(
 
 
 class ErrorFormatter(SchemaExtension):
+    """Formats the errors of every result before it reaches the client.
+
+    ``execute`` (HTTP) has one result, formatted when the operation ends. ``stream``
+    (websockets) sends each result as it is produced, inside the operation, so those are
+    formatted one by one in ``on_stream_result``, and not a second time at the end (that would
+    wrap an already translated message again).
+    """
+
+    _streamed = False
+
     def on_operation(self) -> Iterator[None]:
+        self._streamed = False
         yield
-        result = self.execution_context.result
+        if not self._streamed:
+            self._format(self.execution_context.result)
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        self._streamed = True
+        self._format(result)
+        yield
+
+    def _format(self, result: Any) -> None:
+        # graphql-core's result over HTTP (converted only after the operation), strawberry's when
+        # streamed: both have a settable ``errors``.
         if result is None or not getattr(result, "errors", None):
             return
         context = self.execution_context.context

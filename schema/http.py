@@ -13,9 +13,10 @@ audit in tools/graphql-http-audit:
 * HTTP-level failures answer a 4xx with a GraphQL-shaped JSON body,
   ``{"errors": [{"message": ..., "extensions": {"code": "BAD_USER_INPUT"}}]}`` in the
   negotiated media type, instead of strawberry's plain-text reason: 400 for unparsable JSON
-  and missing or ill-typed parameters, 415 for a body that is not UTF-8 ``application/json``,
-  405 (with ``Allow``) for a mutation over GET or another method, 400 for a subscription
-  (served only over the websocket on the same path).
+  (bytes that are not UTF-8, nesting deeper than ``request_json.MAX_JSON_DEPTH``, numbers too
+  long to convert too) and missing or ill-typed parameters, 415 for a body declared as
+  anything but UTF-8 ``application/json``, 405 (with ``Allow``) for a mutation over GET or
+  another method, 400 for a subscription (served only over the websocket on the same path).
 """
 
 from __future__ import annotations
@@ -33,10 +34,13 @@ from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, GraphQLRequestProtocol
 from strawberry.schema import BaseSchema
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from schema.context import Context, build_context
+from schema.request_json import JSONTooDeepError, decode_request_json, has_nul
+from schema.websocket import MAX_OPERATIONS, TransportWSHandler
 from server.errors import ErrorCode
 from server.graphiql import graphiql_html
 from server.i18n import negotiate as negotiate_language
@@ -123,9 +127,19 @@ class _SubResponse(Response):
 
 
 class JixiaoGraphQL(GraphQL):
+    graphql_transport_ws_handler_class = TransportWSHandler
+
     def __init__(self, schema: BaseSchema, holder: dict[str, Runtime]) -> None:
         self._holder = holder
-        super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
+        super().__init__(
+            schema,
+            graphql_ide="graphiql",
+            allow_queries_via_get=True,
+            max_subscriptions_per_connection=MAX_OPERATIONS,
+            # Only the current protocol: the legacy graphql-ws one would need its own error
+            # formatting and re-checks, and no client of ours speaks it.
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        )
 
     @property
     def runtime(self) -> Runtime:
@@ -140,8 +154,15 @@ class JixiaoGraphQL(GraphQL):
         return HTMLResponse(graphiql_html())
 
     async def on_ws_connect(self, context: Context) -> Any:
-        """Sign-in for websockets: ``{"authorization": "Bearer <token>"}`` in connection_init."""
+        """Sign-in for websockets: ``{"authorization": "Bearer <token>"}`` in connection_init.
+
+        ``"lang"`` there (``zh``, ``en``...) picks the language of messages, for clients that
+        cannot set the handshake's Accept-Language.
+        """
         params = context.connection_params or {}
+        lang = params.get("lang")
+        if isinstance(lang, str) and lang.strip():
+            context.lang = negotiate_language(lang)
         token = params.get("authorization") or params.get("Authorization")
         if isinstance(token, str) and token and not token.lower().startswith("bearer "):
             token = f"Bearer {token}"
@@ -207,6 +228,21 @@ class JixiaoGraphQL(GraphQL):
         # A str, not bytes: websocket protocols must send text frames.
         return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
+    def decode_json(self, data: str | bytes) -> object:
+        # Bodies, GET parameters and websocket messages alike.
+        return decode_request_json(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """Request JSON that cannot be decoded is the client's mistake: 400, never a 500."""
+        try:
+            return self.decode_json(data)
+        except JSONTooDeepError as exc:
+            raise HTTPError(400, f"{exc.msg}.") from exc
+        except UnicodeDecodeError as exc:
+            raise HTTPError(400, "The request body is not valid UTF-8.") from exc
+        except ValueError as exc:  # malformed JSON, or a number too long to convert
+            raise HTTPError(400, "Unable to parse request body as JSON") from exc
+
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
@@ -243,7 +279,7 @@ class JixiaoGraphQL(GraphQL):
     def _request_data(data: object, protocol: GraphQLRequestProtocol) -> GraphQLRequestData:
         if not isinstance(data, dict):
             raise HTTPError(400, "The request body must be a JSON object.")
-        if _has_nul(data) or "\\u0000" in str(data.get("query") or ""):
+        if has_nul(data) or "\\u0000" in str(data.get("query") or ""):
             # No field takes a NUL character, and PostgreSQL cannot store one: refuse it here.
             raise HTTPError(400, "Text may not contain NUL characters (U+0000).")
         expected = {
@@ -327,13 +363,3 @@ class JixiaoGraphQL(GraphQL):
             # No execution, so no `data` entry (a null one would mean "executed, failed").
             data.pop("data", None)
         return data
-
-
-def _has_nul(value: object) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False

@@ -258,5 +258,7 @@ class ConnectorSubscription:
                 event = await queue.get()
                 if event.run_id != run.id:
                     continue
-                await run.refresh_from_db()
+                # Read again as the subscriber stands now: signed out or deactivated is
+                # UNAUTHENTICATED, no longer allowed to see runs is NOT_FOUND; both end it.
+                run = await collection.get_run(await info.context.reauthorize(), run.id)
                 yield SyncRun.of(run)

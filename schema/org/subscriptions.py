@@ -47,14 +47,14 @@ class OrgSubscription:
         description="Department, employee and role changes in the caller's company.",
     )
     async def org_changes(self, info: Info) -> AsyncGenerator[OrgChange, None]:
-        actor = info.context.actor
-        policies = info.context.runtime.policies
-        authz = actor.authz
-        async with org_events.subscribe(actor.caller.company_id) as queue:
+        context = info.context
+        async with org_events.subscribe(context.actor.caller.company_id) as queue:
             while True:
                 event = await queue.get()
-                if authz.policy is not policies.current:  # decide with the policy in force now
-                    authz = authz.with_policy(policies.current)
+                # Decided as the subscriber stands now, under the policy in force now: signed
+                # out or deactivated ends the subscription (UNAUTHENTICATED), a revoked role
+                # stops the events it granted. One statement per event; events are rare.
+                authz = (await context.reauthorize()).authz
                 if _visible(authz, event):
                     yield OrgChange(
                         action=event.action,

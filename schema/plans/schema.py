@@ -372,12 +372,14 @@ class PlanSubscription:
         permission_classes=AUTH, description="State changes, new versions and comments."
     )
     async def plan_events(self, info: Info) -> AsyncGenerator[PlanEventPayload, None]:
-        actor = info.context.actor
-        view = await PlanView.of(actor)
-        async with plan_events.subscribe(actor.caller.company_id) as queue:
+        context = info.context
+        async with plan_events.subscribe(context.actor.caller.company_id) as queue:
             while True:
                 event = await queue.get()
-                # Decided per event, with the state the plan is in now: drafts stay private.
+                # Decided per event, as the subscriber stands now (signed out or deactivated
+                # ends the subscription, revoked roles take effect) and with the state the
+                # plan is in now: drafts stay private.
+                view = await PlanView.of(await context.reauthorize())
                 plan = await PlanRow.get_or_none(id=event.plan_id)
                 covered = (await covered_departments([event.plan_id])).get(event.plan_id, set())
                 if plan is None or not view.visible(plan, covered):
