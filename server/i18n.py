@@ -150,6 +150,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This is the company's last tenant admin; assign another admin first.",
         "这是公司最后一位系统管理员，请先指定其他管理员。",
     ),
+    "username_domain": (
+        "{field} must end in @{tenant}, this company's sign-in names.",
+        "{field} 必须以 @{tenant} 结尾（本公司的登录名）。",
+    ),
     "own_roles": (
         "You cannot give yourself a role; ask another administrator.",
         "不能给自己分配角色，请联系其他管理员。",

@@ -27,8 +27,8 @@ FIXED: dict[str, str] = {
     "control characters are not allowed": "不允许包含控制字符",
     "expected an address like name@example.com": "应为形如 name@example.com 的地址",
     "digits, optionally starting with +": "应为数字，可以 + 开头",
-    "3-100 letters, digits, '.', '_' or '-', optionally followed by @company": (
-        "3-100 个字母、数字、'.'、'_' 或 '-'，可后接 @公司"
+    "2 or more letters, digits, '.', '_' or '-', then @company (100 at most)": (
+        "至少 2 个字母、数字、'.'、'_' 或 '-'，后接 @公司（共不超过 100 个字符）"
     ),
     "letters, digits and '-' only": "只能包含字母、数字和 '-'",
     "a number": "应为数字",

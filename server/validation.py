@@ -48,15 +48,25 @@ def phone(value: str, field: str = "phone") -> str:
     return cleaned
 
 
-def username(value: str, field: str = "username") -> str:
-    # Case-insensitive, as people type them: "Zhang.Wei@demo" and "zhang.wei@demo" are one.
+def username(value: str, tenant: str, field: str = "username") -> str:
+    """A sign-in name inside the company's namespace: ``name@<company slug>``.
+
+    Sign-in names are unique across companies; keeping each company to its own suffix means
+    one company can neither take another's names nor learn which exist. A bare name gets the
+    suffix added. Case-insensitive, as people type them.
+    """
     cleaned = text(value, field, max_length=100).lower()
-    if len(cleaned) < 3 or not _USERNAME.match(cleaned):
+    local, at, domain = cleaned.partition("@")
+    if not at:
+        cleaned, domain = f"{cleaned}@{tenant}", tenant
+    if len(local) < 2 or len(cleaned) > 100 or not _USERNAME.match(cleaned):
         raise BadInput(
             "invalid_format",
             field=field,
-            hint="3-100 letters, digits, '.', '_' or '-', optionally followed by @company",
+            hint="2 or more letters, digits, '.', '_' or '-', then @company (100 at most)",
         )
+    if domain != tenant:
+        raise BadInput("username_domain", field=field, tenant=tenant)
     return cleaned
 
 

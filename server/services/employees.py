@@ -215,7 +215,7 @@ async def create_employee(actor: Actor, data: EmployeeInput) -> Employee:
     dept = await _department(actor, data.department_id)
     actor.authz.require("employee", "create", dept.id)
     fields = {
-        "username": validation.username(data.username),
+        "username": validation.username(data.username, actor.caller.tenant),
         "name": validation.text(data.name, "name"),
         "title": validation.text(data.title, "title", required=False),
         "employee_number": validation.employee_number(data.employee_number),
@@ -256,7 +256,7 @@ async def update_employee(actor: Actor, employee_id: UUID, changes: dict[str, An
         raise BadInput("nothing_to_update")
     before = snapshot(employee)
     cleaners = {
-        "username": validation.username,
+        "username": lambda v: validation.username(v, actor.caller.tenant),
         "name": lambda v: validation.text(v, "name"),
         "title": lambda v: validation.text(v, "title", required=False),
         "employee_number": validation.employee_number,

@@ -162,3 +162,20 @@ async def test_invisible_names_and_impossible_filters_are_bad_input(api, make_co
         assert result["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": field}, (
             result
         )
+
+
+async def test_sign_in_names_stay_in_the_company_namespace(api, make_company) -> None:
+    sandbox = await make_company()
+    admin = sandbox.user("admin")
+    refusals = []
+    for taken_or_not in ("hrvp@case", "nobody@case"):  # one exists in Case Electronics
+        result = await api.gql(
+            CREATE_EMP, {"i": new_employee(sandbox, username=taken_or_not)}, as_user=admin
+        )
+        refusals.append(result["errors"][0])
+    # the same answer either way: nothing is learnt about another company's names
+    assert refusals[0] == refusals[1]
+    assert refusals[0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "username"}
+    assert f"@{sandbox.slug}" in refusals[0]["message"]
+    bare = await api.gql(CREATE_EMP, {"i": new_employee(sandbox, username="Li.Lei")}, as_user=admin)
+    assert bare["data"]["createEmployee"]["username"] == f"li.lei@{sandbox.slug}"
