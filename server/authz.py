@@ -310,10 +310,6 @@ class Authorizer:
         self._tree = tree
         self._grants: dict[tuple[str, str], Grant] = {}
 
-    def with_policy(self, policy: CompiledPolicy) -> Authorizer:
-        """The same caller and org tree, deciding under another (newer) policy."""
-        return Authorizer(self.caller, policy, self._tree)
-
     def grant(self, obj: str, act: str) -> Grant:
         key = (obj, act)
         cached = self._grants.get(key)
