@@ -10,6 +10,8 @@ from schema.audit import AuditQuery
 from schema.auth.schema import AuthMutation
 from schema.caching import cached_validation, limit_rules
 from schema.connectors.schema import ConnectorMutation, ConnectorQuery, ConnectorSubscription
+from schema.cost import QueryCostWithVariables
+from schema.error_log import JixiaoSchema
 from schema.errors import ErrorFormatter
 from schema.node import NodeQuery
 from schema.operation_name import RequireOperationName
@@ -18,6 +20,7 @@ from schema.org.queries import OrgQuery
 from schema.org.subscriptions import OrgSubscription
 from schema.plans.schema import PlanMutation, PlanQuery, PlanSubscription
 from schema.policy import PolicyMutation, PolicyQuery
+from schema.scalars import SCALAR_OVERRIDES
 from schema.websocket import FreshWebsocketCaller
 from server.settings import Settings
 
@@ -38,13 +41,23 @@ def build_schema(settings: Settings | None = None) -> Schema:
         ErrorFormatter,
         FreshWebsocketCaller,
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        *cached_validation(limit_rules(settings.max_depth, settings.max_aliases)),
+        *cached_validation(
+            limit_rules(settings.max_depth, settings.max_aliases, settings.max_query_cost)
+        ),
     ]
     if settings.production:
         extensions.append(DisableIntrospection)
     # After the validation cache: it adds its error only to documents found valid.
     extensions.append(RequireOperationName)
-    return Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
+    # After it too: the operation to price is then the one that will run.
+    extensions.append(lambda: QueryCostWithVariables(settings.max_query_cost))
+    return JixiaoSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions,
+        scalar_overrides=SCALAR_OVERRIDES,
+    )
 
 
 __all__ = ["Mutation", "Query", "build_schema"]

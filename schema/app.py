@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     holder: dict[str, Runtime] = {}
     if runtime is not None:
         holder["runtime"] = runtime
-    graphql = JixiaoGraphQL(build_schema(settings), holder)
+    graphql = JixiaoGraphQL(build_schema(settings), holder, settings)
 
     async def healthz(request: Request) -> Response:
         current = holder.get("runtime")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import UUID
 
 import strawberry
 from strawberry import relay
@@ -10,10 +11,36 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from schema import ids
+from schema.org.types import Employee, visible_employee
 from schema.paging import page_info
 from schema.permissions import IsAuthenticated
 from server.audit import AuditFilter, list_entries
 from server.models import AuditEntry as AuditRow
+
+# The audit log's object types -> the GraphQL type whose global ID names such an object.
+# A sign-in session has no GraphQL type, so its entries carry no objectId.
+GRAPHQL_TYPES = {
+    "company": "Company",
+    "department": "Department",
+    "employee": "Employee",
+    "role_assignment": "RoleAssignment",
+    "plan": "Plan",
+    "plan_comment": "PlanComment",
+    "template": "Template",
+    "connector_config": "ConnectorConfig",
+    "sync_run": "SyncRun",
+}
+WITHOUT_GRAPHQL_TYPE = frozenset({"session"})
+
+
+def object_global_id(object_type: str, object_id: str) -> strawberry.ID | None:
+    type_name = GRAPHQL_TYPES.get(object_type)
+    if type_name is None:
+        return None
+    try:
+        return strawberry.ID(ids.encode(type_name, UUID(object_id)))
+    except ValueError:  # never written so; an odd row must not fail the whole page
+        return None
 
 
 @strawberry.type(
@@ -23,13 +50,20 @@ class AuditEntry(relay.Node):
     id: relay.NodeID[str]
     action: str
     object_type: str
-    object_id: str
-    actor_id: str | None
+    object_id: strawberry.ID | None = strawberry.field(
+        description="The object's global ID (its type follows from objectType); null for "
+        "objects without a GraphQL type (sign-in sessions)."
+    )
+    actor_id: strawberry.ID | None = strawberry.field(
+        description="The acting employee's global ID; null when nobody was signed in "
+        "(a failed sign-in)."
+    )
     before: JSON | None
     after: JSON | None
     request_id: str
     client_address: str
     created_at: datetime
+    row: strawberry.Private[AuditRow]
 
     @classmethod
     def of(cls, row: AuditRow) -> AuditEntry:
@@ -37,14 +71,21 @@ class AuditEntry(relay.Node):
             id=str(row.id),
             action=row.action,
             object_type=row.object_type,
-            object_id=row.object_id,
-            actor_id=None if row.actor_id is None else str(row.actor_id),
+            object_id=object_global_id(row.object_type, row.object_id),
+            actor_id=None
+            if row.actor_id is None
+            else strawberry.ID(ids.encode("Employee", row.actor_id)),
             before=row.before,
             after=row.after,
             request_id=row.request_id,
             client_address=row.client_address,
             created_at=row.created_at,
+            row=row,
         )
+
+    @strawberry.field(description="Who acted, if the caller may see that person in the directory.")
+    async def actor(self, info: Info) -> Employee | None:
+        return await visible_employee(info, self.row.actor_id)
 
 
 @strawberry.type

@@ -4,11 +4,14 @@ Domain errors keep their code; GraphQL syntax, validation and variable errors ar
 client's mistake (BAD_USER_INPUT); anything else is a bug: logged with the request id and
 masked as INTERNAL, so no stack trace or SQL ever reaches a client. The same for every
 transport: over HTTP once the operation ends, over websockets result by result.
+
+Errors are logged in one place, ``schema/error_log.py``, before they are formatted here: a
+client's mistake as a DEBUG line, a bug as an ERROR line with its traceback, neither with the
+document's text or variables.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -18,14 +21,20 @@ from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
-from server.errors import DomainError, ErrorCode
+from server.errors import DomainError, ErrorCode, RowErrors
 from server.i18n import translate
+from server.i18n_hints import graphql_zh
 
-log = logging.getLogger("jixiao.errors")
 _SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
 # Strawberry's "which operation?" failures. The HTTP view gets them raised (and answers 400);
 # websockets get them wrapped as GraphQL errors. The client's mistake either way.
-_REQUEST_ERRORS = (CannotGetOperationTypeError, InvalidOperationTypeError, MissingQueryError)
+REQUEST_ERRORS = (CannotGetOperationTypeError, InvalidOperationTypeError, MissingQueryError)
+
+
+def row_error(row: int, error: DomainError, lang: str) -> dict[str, Any]:
+    """One row of a list input that failed: its position, code, field path and message."""
+    message = translate(error.key, lang, field=error.field, **error.params)
+    return {"row": row, "code": error.code.value, "field": error.field, "message": message}
 
 
 def format_error(
@@ -40,19 +49,21 @@ def format_error(
         extensions["code"] = original.code.value
         if original.field:
             extensions["field"] = original.field
-    elif original is None or isinstance(original, _REQUEST_ERRORS):
+        if isinstance(original, RowErrors):  # a list input: every invalid row, each its own
+            extensions["rows"] = [row_error(i, e, lang) for i, e in original.rows]
+    elif original is None or isinstance(original, REQUEST_ERRORS):
         detail = error.message
         if hide_suggestions:
             detail = _SUGGESTION.sub("", detail)
-        message = translate("query_invalid", lang, detail=detail)
+        # graphql-core speaks English only: its common messages have a Chinese template, and
+        # a translated one keeps the original in `detail`, for tools and for searching it.
+        chinese = graphql_zh(detail) if lang == "zh" else None
+        if chinese:
+            extensions["detail"] = detail
+        message = translate("query_invalid", lang, detail=chinese or detail)
         extensions.setdefault("code", ErrorCode.BAD_USER_INPUT.value)
     else:
-        log.error(
-            "unexpected error in request %s at %s",
-            request_id,
-            ".".join(map(str, error.path or [])),
-            exc_info=original,
-        )
+        # Logged by schema.error_log, with this same request id.
         message = translate("internal", lang, request_id=request_id)
         extensions = {"code": ErrorCode.INTERNAL.value, "requestId": request_id}
     return GraphQLError(

@@ -17,6 +17,11 @@ audit in tools/graphql-http-audit:
   long to convert too) and missing or ill-typed parameters, 415 for a body declared as
   anything but UTF-8 ``application/json``, 405 (with ``Allow``) for a mutation over GET or
   another method, 400 for a subscription (served only over the websocket on the same path).
+* Size caps before any parsing (``JIXIAO_MAX_BODY_BYTES``, ``JIXIAO_MAX_QUERY_BYTES``): 413 for
+  a body over the limit, declared by ``Content-Length`` or counted while it streams in (it is
+  never buffered past the limit), 414 for a GET query string over it, and 413 for a GraphQL
+  document over its own limit, over POST, GET or a websocket alike. Text holding NUL or a lone
+  UTF-16 surrogate is refused with 400 (``request_json.refuse_request``).
 """
 
 from __future__ import annotations
@@ -27,10 +32,10 @@ from typing import Any
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
+from strawberry.exceptions import MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, GraphQLRequestProtocol
 from strawberry.schema import BaseSchema
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
@@ -39,75 +44,73 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from schema.context import Context, build_context
-from schema.request_json import JSONTooDeepError, decode_request_json, has_nul
-from schema.websocket import MAX_OPERATIONS, TransportWSHandler
+from schema.media_types import (
+    APPLICATION_JSON,
+    GRAPHQL_RESPONSE_JSON,
+    negotiate_media_type,
+    parse_media_type,
+)
+from schema.request_json import (
+    JSONTooDeepError,
+    JSONTooLargeError,
+    decode_request_json,
+    refuse_request,
+)
+from schema.websocket import MAX_OPERATIONS, SignInRequired, TransportWSHandler
 from server.errors import ErrorCode
 from server.graphiql import graphiql_html
 from server.i18n import negotiate as negotiate_language
 from server.i18n import translate
 from server.runtime import Runtime
+from server.settings import Settings
 
-GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
-APPLICATION_JSON = "application/json"
 _CHARSET = "; charset=utf-8"
 
 
 class HTTPError(HTTPException):
-    """An HTTP-level failure with extra response headers (``Allow`` for 405)."""
+    """An HTTP-level failure with extra response headers (``Allow`` for 405).
 
-    def __init__(self, status_code: int, reason: str, headers: dict[str, str] | None = None):
+    With ``key``, the message is server/i18n.py's, in the caller's language; ``reason`` is its
+    English text.
+    """
+
+    def __init__(
+        self,
+        status_code: int,
+        reason: str,
+        headers: dict[str, str] | None = None,
+        *,
+        key: str | None = None,
+        params: dict[str, Any] | None = None,
+    ):
         super().__init__(status_code, reason)
         self.headers = dict(headers or {})
+        self.key = key
+        self.params = dict(params or {})
+
+    @classmethod
+    def translated(cls, status_code: int, key: str, **params: Any) -> HTTPError:
+        return cls(status_code, translate(key, "en", **params), key=key, params=params)
 
 
-def parse_media_type(value: str) -> tuple[str, dict[str, str]]:
-    """``"Application/JSON; charset=UTF-8"`` -> ``("application/json", {"charset": "UTF-8"})``."""
-    media_type, *raw_params = value.split(";")
-    params: dict[str, str] = {}
-    for raw in raw_params:
-        name, sep, param = raw.partition("=")
-        if sep:
-            params[name.strip().lower()] = param.strip().strip('"')
-    return media_type.strip().lower(), params
+def bounded_receive(receive: Receive, limit: int) -> Receive:
+    """``receive`` that raises 413 once the body read so far is over ``limit`` bytes.
 
-
-def negotiate_media_type(accept: str | None) -> str:
-    """The response media type for an ``Accept`` header (RFC 9110 q-values and wildcards).
-
-    ``application/graphql-response+json`` only when the client ranks it above (or names it
-    as explicitly as) ``application/json``; ``application/json`` for ``*/*``,
-    ``application/*``, a missing header or one that accepts neither (the spec allows
-    ignoring such an ``Accept`` and answering with the default type instead of a 406).
+    Counted chunk by chunk as the body streams in, so a body without ``Content-Length`` (or
+    lying about it) is never buffered past the limit.
     """
-    if not accept or not accept.strip():
-        return APPLICATION_JSON
-    # candidate -> (q, specificity) of the most specific range that matches it
-    ranked: dict[str, tuple[float, int]] = {}
-    for media_range in accept.split(","):
-        media_type, params = parse_media_type(media_range)
-        try:
-            quality = float(params.get("q", "1"))
-        except ValueError:
-            quality = 0.0
-        for candidate in (GRAPHQL_RESPONSE_JSON, APPLICATION_JSON):
-            if media_type == candidate:
-                specificity = 2
-            elif media_type in ("application/*", "*/*", "*"):
-                specificity = 1 if media_type == "application/*" else 0
-            else:
-                continue
-            if candidate not in ranked or specificity > ranked[candidate][1]:
-                ranked[candidate] = (quality, specificity)
-    acceptable = {candidate: rank for candidate, rank in ranked.items() if rank[0] > 0}
-    if not acceptable:
-        return APPLICATION_JSON
-    best = max(acceptable.values())
-    winners = [candidate for candidate, rank in acceptable.items() if rank == best]
-    # Named explicitly with equal q: the client understands the newer type, prefer it.
-    # Tied through a wildcard: application/json, which every client understands.
-    if GRAPHQL_RESPONSE_JSON in winners and (len(winners) == 1 or best[1] == 2):
-        return GRAPHQL_RESPONSE_JSON
-    return APPLICATION_JSON
+    received = 0
+
+    async def inner() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise HTTPError.translated(413, "body_too_large", limit=limit)
+        return message
+
+    return inner
 
 
 def is_request_error(result: ExecutionResult) -> bool:
@@ -129,8 +132,11 @@ class _SubResponse(Response):
 class JixiaoGraphQL(GraphQL):
     graphql_transport_ws_handler_class = TransportWSHandler
 
-    def __init__(self, schema: BaseSchema, holder: dict[str, Runtime]) -> None:
+    def __init__(
+        self, schema: BaseSchema, holder: dict[str, Runtime], settings: Settings | None = None
+    ) -> None:
         self._holder = holder
+        self._settings = settings
         super().__init__(
             schema,
             graphql_ide="graphiql",
@@ -144,6 +150,11 @@ class JixiaoGraphQL(GraphQL):
     @property
     def runtime(self) -> Runtime:
         return self._holder["runtime"]
+
+    @property
+    def settings(self) -> Settings:
+        """The settings the app was built with (the runtime's when none were given)."""
+        return self._settings or self.runtime.settings
 
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
         return await build_context(request, response, self.runtime)
@@ -168,7 +179,10 @@ class JixiaoGraphQL(GraphQL):
             token = f"Bearer {token}"
         await context.authenticate(token if isinstance(token, str) else None)
         if context.authz is None:
-            raise ConnectionRejectionError({"code": "UNAUTHENTICATED", "message": "sign in first"})
+            # Closed with 4401, which graphql-ws clients (GraphiQL's among them) report at once;
+            # they retry a 4403 with backoff for half a minute before showing anything.
+            key = "token_invalid" if context.auth_error else "ws_sign_in"
+            raise SignInRequired(translate(key, context.lang))
         return None
 
     # --- GraphQL over HTTP -------------------------------------------------------------
@@ -178,22 +192,36 @@ class JixiaoGraphQL(GraphQL):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        request = Request(scope=scope, receive=receive)
+        limit = self.settings.max_body_bytes
+        request = Request(scope=scope, receive=bounded_receive(receive, limit))
         try:
+            self.refuse_oversized(request, limit)
             response = await self.run(request)
         except HTTPException as exc:
             response = self.http_error_response(request, exc)
         await response(scope, receive, send)
+
+    @staticmethod
+    def refuse_oversized(request: Request, limit: int) -> None:
+        """413 for a body declared over ``limit``, 414 for a query string over it: unread."""
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise HTTPError.translated(413, "body_too_large", limit=limit)
+        if len(request.scope.get("query_string", b"")) > limit:
+            raise HTTPError.translated(414, "query_string_too_large", limit=limit)
 
     def http_error_response(self, request: Request, exc: HTTPException) -> Response:
         headers = dict(getattr(exc, "headers", {}))
         if exc.status_code == 405:
             headers.setdefault("Allow", "GET, POST")
         lang = negotiate_language(request.headers.get("accept-language"))
+        detail = exc.reason
+        if isinstance(exc, HTTPError) and exc.key:
+            detail = translate(exc.key, lang, **exc.params)
         body = {
             "errors": [
                 {
-                    "message": translate("query_invalid", lang, detail=exc.reason),
+                    "message": translate("query_invalid", lang, detail=detail),
                     "extensions": {"code": ErrorCode.BAD_USER_INPUT.value},
                 }
             ]
@@ -229,8 +257,9 @@ class JixiaoGraphQL(GraphQL):
         return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
     def decode_json(self, data: str | bytes) -> object:
-        # Bodies, GET parameters and websocket messages alike.
-        return decode_request_json(data)
+        # Bodies, GET parameters and websocket messages alike. HTTP bodies and query strings
+        # are already bounded by then; websocket messages are bounded here.
+        return decode_request_json(data, self.settings.max_body_bytes)
 
     def parse_json(self, data: str | bytes) -> Any:
         """Request JSON that cannot be decoded is the client's mistake: 400, never a 500."""
@@ -238,6 +267,9 @@ class JixiaoGraphQL(GraphQL):
             return self.decode_json(data)
         except JSONTooDeepError as exc:
             raise HTTPError(400, f"{exc.msg}.") from exc
+        except JSONTooLargeError as exc:
+            limit = self.settings.max_body_bytes
+            raise HTTPError.translated(413, "body_too_large", limit=limit) from exc
         except UnicodeDecodeError as exc:
             raise HTTPError(400, "The request body is not valid UTF-8.") from exc
         except ValueError as exc:  # malformed JSON, or a number too long to convert
@@ -275,13 +307,12 @@ class JixiaoGraphQL(GraphQL):
             return [self._request_data(item, protocol) for item in data]
         return self._request_data(data, protocol)
 
-    @staticmethod
-    def _request_data(data: object, protocol: GraphQLRequestProtocol) -> GraphQLRequestData:
+    def _request_data(self, data: object, protocol: GraphQLRequestProtocol) -> GraphQLRequestData:
         if not isinstance(data, dict):
             raise HTTPError(400, "The request body must be a JSON object.")
-        if has_nul(data) or "\\u0000" in str(data.get("query") or ""):
-            # No field takes a NUL character, and PostgreSQL cannot store one: refuse it here.
-            raise HTTPError(400, "Text may not contain NUL characters (U+0000).")
+        refusal = refuse_request(data, self.settings.max_query_bytes)
+        if refusal is not None:
+            raise HTTPError.translated(refusal.status, refusal.key, **refusal.params)
         expected = {
             "query": (str, "a string"),
             "operationName": (str, "a string"),

@@ -8,6 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
+from server.access_log import hide_query_strings
 from server.settings import Settings, SettingsError
 
 # schema/app.py is the composition root; naming it by string keeps server/ free of schema/.
@@ -19,6 +20,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         settings.validate()
+        if args.demo:
+            settings.refuse_demo()
     except SettingsError as exc:
         print(f"jixiao: {exc}", file=sys.stderr)
         return 2
@@ -108,9 +111,15 @@ def main(argv: list[str] | None = None) -> int:
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("casbin").setLevel(logging.WARNING)  # it logs the whole model at INFO
+    hide_query_strings()  # GraphQL over GET: the document and variables are in the URL
     if args.command == "serve":
         return _serve(args, settings)
     if args.command == "demo":
+        try:
+            settings.refuse_demo()
+        except SettingsError as exc:
+            print(f"jixiao: {exc}", file=sys.stderr)
+            return 2
         return asyncio.run(_demo(settings))
     return _policy_check(args.path, settings)
 

@@ -50,5 +50,14 @@ class BadInput(DomainError):
     code = ErrorCode.BAD_USER_INPUT
 
 
+class RowErrors(BadInput):
+    """Several rows of one list input are invalid: each keeps its own error, by row number
+    (the GraphQL layer lists them in ``extensions.rows``), so one answer names them all."""
+
+    def __init__(self, field: str, rows: list[tuple[int, DomainError]]) -> None:
+        super().__init__("rows_invalid", field=field, count=len(rows))
+        self.rows = rows
+
+
 class Conflict(DomainError):
     code = ErrorCode.CONFLICT

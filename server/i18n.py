@@ -37,6 +37,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`first` must be between 0 and {max}.",
         "`first` 必须介于 0 到 {max} 之间。",
     ),
+    "query_cost": (
+        "This query could return up to {cost:,} objects, more than the {max:,} allowed per "
+        "request. Ask for smaller pages (`first`), fewer nested lists or fewer aliases, or "
+        "split it into several requests.",
+        "该查询最多可能返回 {cost:,} 个对象，超过每个请求 {max:,} 个的上限。"
+        "请减小分页（`first`）、减少嵌套列表或别名，或拆分为多个请求。",
+    ),
     "bad_cursor": ("The cursor `after` is not valid.", "分页游标 `after` 无效。"),
     "date_range": (
         "{field} must be between {min} and {max}.",
@@ -64,6 +71,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A sync of this connector is already running; wait for it to finish.",
         "该连接器正在同步，请等待完成。",
     ),
+    "private_address": (
+        "{field} points at a loopback, private or otherwise local address; connectors may "
+        "only reach public addresses (JIXIAO_CONNECTOR_ALLOW_PRIVATE_NETWORKS).",
+        "{field} 指向回环、内网或其他本地地址；连接器只能访问公网地址"
+        "（JIXIAO_CONNECTOR_ALLOW_PRIVATE_NETWORKS）。",
+    ),
     "period_invalid": (
         "The period must start on or before its end and span at most {days} days.",
         "期间的开始日期不能晚于结束日期，且跨度不超过 {days} 天。",
@@ -86,9 +99,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "计划在您读取后已被修改：当前为第 {current} 版，您修改的是第 {expected} 版。"
         "请刷新后重新修改。",
     ),
+    "changed_since_read": (
+        "The plan has changed since version {expected}, which you read: it is now at version "
+        "{current}. Reload it and review the changes first.",
+        "计划在您读取的第 {expected} 版之后已被修改，当前为第 {current} 版。"
+        "请刷新并查看修改后再操作。",
+    ),
+    "plan_moved": (
+        "The plan has moved from {before} to {after} since you read it. Reload it and apply "
+        "your change again.",
+        "计划在您读取后已由 {before} 变为 {after}。请刷新后重新修改。",
+    ),
     "weights_total": (
         "Indicator weights must add up to exactly 100; they add up to {total}.",
         "指标权重之和必须正好为 100，当前为 {total}。",
+    ),
+    "unknown_indicator": (
+        "{field}: the plan has no indicator with the key {indicator}.",
+        "{field}：计划中没有键为 {indicator} 的指标。",
+    ),
+    "duplicate_key": (
+        "{field}: the indicator {indicator} is changed twice in one request.",
+        "{field}：同一请求中指标 {indicator} 被修改了两次。",
+    ),
+    "too_many_items": ("{field} takes at most {max} items.", "{field} 最多 {max} 项。"),
+    "rows_invalid": (
+        "{count} of the {field} are not valid; nothing was changed. Each is listed in "
+        "extensions.rows.",
+        "{field} 中有 {count} 项无效，未做任何修改。详见 extensions.rows。",
     ),
     "must_be_positive": ("{field} must be greater than 0.", "{field} 必须大于 0。"),
     "cap_too_low": ("{field}: a cap must be at least 100 %.", "{field}：封顶值不得低于 100%。"),
@@ -160,6 +198,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "policy_invalid": ("The policy files were refused: {detail}", "策略文件被拒绝：{detail}"),
     "nothing_to_update": ("Give at least one field to change.", "请至少提供一个要修改的字段。"),
+    "body_too_large": (
+        "The request body is over {limit} bytes, the most this server accepts.",
+        "请求体超过 {limit} 字节，超出服务器接受的上限。",
+    ),
+    "query_string_too_large": (
+        "The URL's query string is over {limit} bytes, the most this server accepts.",
+        "URL 查询字符串超过 {limit} 字节，超出服务器接受的上限。",
+    ),
+    "query_too_large": (
+        "The GraphQL document is {size} bytes; at most {limit} bytes are accepted.",
+        "GraphQL 文档为 {size} 字节，最多接受 {limit} 字节。",
+    ),
+    "text_nul": (
+        "Text may not contain NUL characters (U+0000).",
+        "文本不能包含 NUL 字符（U+0000）。",
+    ),
+    "text_surrogate": (
+        "Text may not contain lone UTF-16 surrogates (\\ud800-\\udfff): send valid Unicode.",
+        "文本不能包含孤立的 UTF-16 代理项（\\ud800-\\udfff），请发送有效的 Unicode 文本。",
+    ),
+    "ws_sign_in": (
+        "Unauthorized: sign in first, then send authorization: Bearer <token> in connection_init.",
+        "未授权：请先登录，并在 connection_init 中发送 authorization: Bearer <令牌>。",
+    ),
     "query_invalid": ("{detail}", "请求无效：{detail}"),
     "internal": (
         "Something went wrong on our side. It has been logged (request {request_id}).",

@@ -18,6 +18,7 @@ from server.db import open_database, using
 from server.demo.load import load_demo
 from server.metrics import MetricRegistry
 from server.models import ConnectorConfig
+from server.plans.templates import seed_all_companies
 from server.secrets import SecretBox
 from server.services.auth import AuthService
 from server.services.connectors import ConnectorConfigs
@@ -45,6 +46,8 @@ class Runtime:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        with using(self.db):
+            await self.engine.stop()  # ends going syncs while the database is still open
         await self.db.close_connections()
 
 
@@ -76,7 +79,12 @@ async def start_runtime(
     plugins = load_plugins(settings.plugins)
     for failure in plugins.failures:
         log.error("plugin %s left out (%s): %s", failure.plugin, failure.stage, failure.message)
-    engine = SyncEngine(plugins, SecretBox(settings.secret_key), retry)
+    engine = SyncEngine(
+        plugins,
+        SecretBox(settings.secret_key),
+        retry,
+        allow_private=settings.allow_private_networks,
+    )
     db = await open_database(settings.database_url, connection_name=connection_name)
     runtime = Runtime(
         settings,
@@ -93,6 +101,10 @@ async def start_runtime(
             created = await load_demo()
         if created:
             log.info("demo companies loaded: %s", ", ".join(created))
+    with using(db):
+        # Companies made before the library was seeded at creation; insert-or-ignore, so
+        # every start (and several processes starting at once) leaves one copy of each.
+        await seed_all_companies()
     if watch_policies and settings.policy_watch_seconds > 0:
         runtime.tasks.append(asyncio.create_task(policies.watch(settings.policy_watch_seconds)))
     if watch_policies and settings.sync_tick_seconds > 0:

@@ -100,17 +100,35 @@ def number(value: Decimal | int | str, field: str, *, places: int, maximum: Deci
     """A finite decimal within ±maximum with at most ``places`` decimal places.
 
     NaN, infinities and absurd magnitudes are refused here, at the edge, so that no
-    comparison or database write downstream ever meets them.
+    comparison or database write downstream ever meets them. The checks use only
+    ``adjusted()`` and ``as_tuple()``, which need no decimal context: ``abs()``, comparisons
+    or ``normalize()`` on ``1e999999999`` would raise ``decimal.Overflow`` before any check.
+    The value returned is plain (no exponent, no trailing zeros) and small enough for
+    ordinary arithmetic.
     """
     try:
-        result = Decimal(str(value))
+        result = Decimal(str(value).strip())
     except (InvalidOperation, ValueError) as exc:
         raise BadInput("invalid_format", field=field, hint="a number") from exc
-    if not result.is_finite() or abs(result) > maximum:
-        raise BadInput(
-            "invalid_format", field=field, hint=f"a number between -{maximum} and {maximum}"
-        )
-    exponent = result.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > places:
+    out_of_range = BadInput(
+        "invalid_format", field=field, hint=f"a number between -{maximum:f} and {maximum:f}"
+    )
+    if not result.is_finite():
+        raise out_of_range
+    if result.is_zero():
+        return Decimal(0)  # also drops the sign and exponent of -0E-999999999
+    if result.adjusted() > maximum.adjusted():
+        raise out_of_range
+    sign, digits, exponent = result.as_tuple()
+    if not isinstance(exponent, int):  # only NaN and infinities have a letter here
+        raise out_of_range
+    kept = len(digits)
+    while digits[kept - 1] == 0:  # the value is not zero, so this stops
+        kept -= 1
+    exponent += len(digits) - kept
+    if -exponent > places:
         raise BadInput("invalid_format", field=field, hint=f"at most {places} decimal places")
-    return result
+    plain = Decimal((sign, digits[:kept] + (0,) * max(exponent, 0), min(exponent, 0)))
+    if abs(plain) > maximum:
+        raise out_of_range
+    return plain

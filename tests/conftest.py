@@ -161,8 +161,9 @@ _HASH: dict[str, str] = {}
 async def make_company(api: Api) -> Any:
     """Factory: a fresh tenant with a root, two divisions, one department each, and people."""
     from schema.ids import encode
-    from server.models import Company, Department, Employee, RoleAssignment
+    from server.models import Department, Employee, RoleAssignment
     from server.services.auth import hash_password
+    from server.services.company import create_company
 
     async def factory() -> Sandbox:
         if "pw" not in _HASH:
@@ -170,7 +171,7 @@ async def make_company(api: Api) -> Any:
         slug = f"t{uuid.uuid4().hex[:8]}"
         ids: dict[str, str] = {}
         with using(api.runtime.db):
-            company = await Company.create(slug=slug, name=f"Test {slug}")
+            company = await create_company(slug=slug, name=f"Test {slug}")
             root = await Department.create(company=company, name="总经办", kind="executive")
             div_a = await Department.create(
                 company=company, name="营销中心", kind="division", parent=root

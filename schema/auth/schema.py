@@ -52,7 +52,10 @@ class AuthMutation:
         return await _signed_in_as(info, tokens)
 
     @strawberry.mutation(
-        description="New tokens for a refresh token; the old refresh token stops working."
+        description=(
+            "New tokens for a refresh token; the old refresh token stops working. Presenting"
+            " a refresh token already used ends its whole session."
+        )
     )
     async def refresh(self, info: Info, refresh_token: str) -> AuthPayload:
         tokens = await info.context.runtime.auth.refresh(refresh_token, _origin(info))

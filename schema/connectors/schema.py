@@ -51,8 +51,14 @@ class PeriodInput:
 class CreateConnectorConfigInput:
     connector: str
     name: str
-    settings: JSON = strawberry.field(default_factory=dict)
-    secrets: JSON = strawberry.field(default_factory=dict, description="Write-only values.")
+    # Optional without a default, not `JSON! = {}`: graphql-core cannot introspect an object
+    # default of a scalar (full introspection answered INTERNAL). Omitted means {}.
+    settings: JSON | None = strawberry.field(
+        default=strawberry.UNSET, description="The connector's settings; omitted or null: none."
+    )
+    secrets: JSON | None = strawberry.field(
+        default=strawberry.UNSET, description="Write-only values; omitted or null: none."
+    )
     match_by: str = "employee_number"
     schedule_minutes: int | None = None
     enabled: bool = True

@@ -13,6 +13,7 @@ from strawberry.types import Info
 
 from schema import ids
 from schema.permissions import IsAuthenticated
+from schema.plans.indicators import BandInput, IndicatorMutation
 from schema.plans.types import (
     DepartmentPlanProgress,
     Plan,
@@ -21,7 +22,6 @@ from schema.plans.types import (
     PlanEventPayload,
     Template,
 )
-from server.errors import BadInput
 from server.events import plan_events
 from server.models import Plan as PlanRow
 from server.plans import comments, review, service, templates
@@ -44,12 +44,6 @@ class PlanAction(Enum):
     START_EVALUATION = "start_evaluation"
     FINALIZE = "finalize"
     CLOSE = "close"
-
-
-@strawberry.input
-class BandInput:
-    from_: Decimal = strawberry.field(name="from")
-    score: Decimal
 
 
 @strawberry.input
@@ -204,7 +198,7 @@ class PlanQuery:
 
 
 @strawberry.type
-class PlanMutation:
+class PlanMutation(IndicatorMutation):  # updateIndicator(s) live in schema/plans/indicators.py
     @strawberry.mutation(permission_classes=AUTH)
     async def create_plan(self, info: Info, input: CreatePlanInput) -> Plan:
         actor, metrics = info.context.actor, info.context.runtime.metrics
@@ -263,47 +257,27 @@ class PlanMutation:
         return Plan.of(plan)
 
     @strawberry.mutation(
-        permission_classes=AUTH, description="Change one indicator (e.g. a reviewer's weight)."
-    )
-    async def update_indicator(
-        self,
-        info: Info,
-        plan_id: strawberry.ID,
-        expected_version: int,
-        key: str,
-        input: IndicatorInput,
-        comment: str = "",
-    ) -> Plan:
-        actor = info.context.actor
-        plan = await service.get_plan(actor, ids.decode(plan_id, "Plan", "planId"))
-        current = await load_data(plan)
-        if key not in {i.key for i in current.indicators}:
-            raise BadInput(
-                "invalid_format", field="key", hint="the key of an indicator of this plan"
-            )
-        items = tuple(indicator_data(input) if i.key == key else i for i in current.indicators)
-        items = tuple(
-            IndicatorData(**{**i.__dict__, "key": key}) if i.key is None else i for i in items
-        )
-        plan = await service.update_plan(
-            actor,
-            info.context.runtime.metrics,
-            plan.id,
-            expected_version,
-            {"indicators": items},
-            comment,
-        )
-        return Plan.of(plan)
-
-    @strawberry.mutation(
-        permission_classes=AUTH, description="Take a workflow step; CONFLICT when not allowed now."
+        permission_classes=AUTH,
+        description="Take a workflow step; CONFLICT when not allowed now, or when "
+        "expectedVersion is no longer the current version.",
     )
     async def transition_plan(
-        self, info: Info, id: strawberry.ID, action: PlanAction, comment: str = ""
+        self,
+        info: Info,
+        id: strawberry.ID,
+        action: PlanAction,
+        comment: str = "",
+        expected_version: Annotated[
+            int | None,
+            strawberry.argument(
+                description="The version the caller read: required to APPROVE (the sign-off "
+                "is for that version), checked for any other step when given."
+            ),
+        ] = None,
     ) -> Plan:
         return Plan.of(
             await review.transition(
-                info.context.actor, ids.decode(id, "Plan"), action.value, comment
+                info.context.actor, ids.decode(id, "Plan"), action.value, comment, expected_version
             )
         )
 

@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 from server.demo.orgdata import CompanySpec, demo_companies
 from server.models import Company, Department, Employee, RoleAssignment
 from server.services.auth import hash_password
+from server.services.company import create_company
 
 DEMO_PASSWORD = "jixiao-demo"
 Progress = Callable[[str, int], None]
@@ -28,7 +29,7 @@ async def load_company(
         return None if username is None else person_ids[username]
 
     async with in_transaction():
-        company = await Company.create(
+        company = await create_company(
             slug=spec.slug, name=spec.name, name_zh=spec.name_zh, timezone=spec.timezone
         )
         # Parents come first in the spec, so one bulk insert keeps every parent link valid.

@@ -48,3 +48,23 @@ class Session(Model):
 
     class Meta:
         table = "session"
+
+
+class RetiredRefreshToken(Model):
+    """A refresh token already exchanged, kept as a hash so that a replay is recognised.
+
+    Presenting one again means two parties hold the session's tokens; the session is
+    revoked (see ``AuthService.refresh``). Rows go with their session.
+    """
+
+    id = fields.UUIDField(primary_key=True)
+    session: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Session", related_name="retired_refresh_tokens", on_delete=fields.CASCADE
+    )
+    token_hash = fields.CharField(max_length=64, unique=True)
+    retired_at = fields.DatetimeField(auto_now_add=True)
+
+    session_id: object
+
+    class Meta:
+        table = "retired_refresh_token"

@@ -33,6 +33,10 @@ class Template(Model):
     department_kind = fields.CharField(max_length=20, default="other")
     description = fields.TextField(default="")
     indicators = fields.JSONField(default=list)
+    # Which shipped template this row was seeded from (null for a tenant's own). Unique per
+    # company, so seeding is an insert-or-ignore that no concurrent seeding can double; an
+    # edited or deleted seeded template keeps its key and is never seeded again.
+    seed_key = fields.CharField(max_length=32, null=True)
     is_active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
@@ -41,6 +45,7 @@ class Template(Model):
 
     class Meta:
         table = "plan_template"
+        unique_together = (("company", "seed_key"),)
 
 
 class Plan(Model):

@@ -54,6 +54,13 @@ class SyncRun(Model):
     stored = fields.IntField(default=0)
     rejected = fields.IntField(default=0)
     error = fields.TextField(default="")
+    # The config's id while this run is going, NULL once it ended. Unique: the database
+    # itself refuses a second going run of a config (NULLs never collide, on SQLite and
+    # PostgreSQL alike), however many requests, schedulers or processes race to start one.
+    active_config_id = fields.UUIDField(null=True, unique=True)
+    # Touched by the running process every minute or so; a going run whose heartbeat is
+    # old belongs to a process that died, and the next start frees its config.
+    heartbeat_at = fields.DatetimeField(null=True)
 
     company_id: object
     config_id: object

@@ -54,6 +54,19 @@ class PlanView:
         if act != "read" and not self.can(act, covered):
             raise Forbidden("forbidden", action=act, object_type="plan")
 
+    def require_each(self, act: str, departments: Iterable[UUID]) -> None:
+        """Each department in the caller's scope for ``act`` on plans, on its own.
+
+        ``can`` asks whether a plan touches the caller's scope at all; a plan's departments
+        must each be the caller's to put on it or take off it. A department the caller may
+        not even see answers NOT_FOUND, one merely outside their scope FORBIDDEN.
+        """
+        for department_id in sorted(departments, key=str):
+            if not self.actor.authz.can("department", "read", department_id):
+                raise NotFound("department")
+            if not self.can(act, {department_id}):
+                raise Forbidden("forbidden", action=act, object_type="plan")
+
     def _departments_q(self, act: str) -> Q | None:
         """None: every plan; otherwise a filter on covered departments."""
         grant = self.actor.authz.grant("plan", act)

@@ -19,6 +19,7 @@ from server.models import Department, Plan, PlanTransition, Template
 from server.models.plans import PLAN_STATES
 from server.plans import workflow
 from server.plans.access import PlanView, load_plan
+from server.plans.signoffs import reset_signoffs
 from server.plans.validation import IndicatorData, PlanData, check_plan
 from server.plans.versions import diff, load_data, write_version
 
@@ -109,6 +110,7 @@ async def create_plan(
     view = await PlanView.of(actor)
     if not view.can("create", data.department_ids):
         raise Forbidden("forbidden", action="create", object_type="plan")
+    view.require_each("create", data.department_ids)
     async with in_transaction():
         plan = await Plan.create(
             company_id=actor.caller.company_id,
@@ -162,28 +164,37 @@ async def update_plan(
     if not view.can(action, data.department_ids):
         # Moving a plan onto departments outside one's scope is not an edit one may make.
         raise Forbidden("forbidden", action=action, object_type="plan")
+    # Nor is widening it into (or cutting it out of) another's scope: each department added
+    # or removed must be in the editor's, or a VP could bring a plan into another division.
+    view.require_each(action, set(data.department_ids) ^ covered)
     if not diff(current, data):
         raise BadInput("nothing_to_update")
-    from_state = plan.state
-    to_state = (
-        "draft"
-        if plan.state == "returned"
-        else ("in_review" if plan.state == "submitted" else plan.state)
-    )
+    read_state = plan.state
     async with in_transaction():
         # The guard: only the editor who read the current version may write the next one.
+        # The conditional UPDATE also locks the row until commit (see review._locked).
         written = await Plan.filter(id=plan.id, version=expected_version).update(
-            version=expected_version + 1,
-            state=to_state,
-            **columns(data),
+            version=expected_version + 1
         )
         if not written:
             latest = await Plan.get(id=plan.id)
             raise Conflict("stale_version", current=latest.version, expected=expected_version)
         await plan.refresh_from_db()
+        # A step needs no new version, so one may have moved the plan since it was read
+        # (the last approval, say): edit only if the plan is still open to this kind of edit.
+        if workflow.edit_action(plan.state) != action:
+            raise Conflict("plan_moved", before=read_state, after=plan.state)
+        from_state = plan.state
+        to_state = "draft" if action == "update" else "in_review"
+        await Plan.filter(id=plan.id).update(state=to_state, **columns(data))
+        await plan.refresh_from_db()
         if set(data.department_ids) != covered:
             await plan.departments.clear()
             await plan.departments.add(*await Department.filter(id__in=list(data.department_ids)))
+            if action == "review_edit":
+                # Sign-offs follow the departments: new divisions' VPs become due, and the
+                # sign-offs given so far approved another plan.
+                await reset_signoffs(plan, set(data.department_ids))
         await write_version(plan, data, actor.caller.employee_id, comment.strip())
         if to_state != from_state:
             step = "redraft" if from_state == "returned" else "start_review"

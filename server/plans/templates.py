@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
@@ -11,7 +12,7 @@ from server import validation
 from server.audit import Actor, record
 from server.errors import BadInput, NotFound
 from server.metrics import MetricRegistry
-from server.models import Template
+from server.models import Company, Template
 from server.plans.validation import IndicatorData, check_indicators
 from server.vocabulary import DEPARTMENT_KINDS
 
@@ -40,9 +41,11 @@ def _i(
     }
 
 
-# Seeded into every company on first use; data sources name metrics of the built-in connectors.
+# Seeded into every company when it is created (and, for older companies, at start-up), once
+# per ``key``; data sources name metrics of the built-in connectors.
 SEEDS: list[dict[str, Any]] = [
     {
+        "key": "sales_kpi",
         "name": "销售部月度 KPI / Sales monthly KPI",
         "framework": "KPI",
         "department_kind": "sales",
@@ -52,6 +55,7 @@ SEEDS: list[dict[str, Any]] = [
         ],
     },
     {
+        "key": "production_kpi",
         "name": "生产车间月度 KPI / Production monthly KPI",
         "framework": "KPI",
         "department_kind": "production",
@@ -61,6 +65,7 @@ SEEDS: list[dict[str, Any]] = [
         ],
     },
     {
+        "key": "rnd_kpi",
         "name": "研发部季度 KPI / R&D quarterly KPI",
         "framework": "KPI",
         "department_kind": "rnd",
@@ -70,6 +75,7 @@ SEEDS: list[dict[str, Any]] = [
         ],
     },
     {
+        "key": "service_kpi",
         "name": "客服部月度 KPI / Customer service monthly KPI",
         "framework": "KPI",
         "department_kind": "service",
@@ -79,6 +85,7 @@ SEEDS: list[dict[str, Any]] = [
         ],
     },
     {
+        "key": "hr_kpi",
         "name": "人力资源部季度 KPI / HR quarterly KPI",
         "framework": "KPI",
         "department_kind": "hr",
@@ -88,6 +95,7 @@ SEEDS: list[dict[str, Any]] = [
         ],
     },
     {
+        "key": "finance_kpi",
         "name": "财务部月度 KPI / Finance monthly KPI",
         "framework": "KPI",
         "department_kind": "finance",
@@ -97,6 +105,7 @@ SEEDS: list[dict[str, Any]] = [
         ],
     },
     {
+        "key": "sales_okr",
         "name": "销售季度 OKR / Sales quarterly OKR",
         "framework": "OKR",
         "department_kind": "sales",
@@ -109,21 +118,31 @@ SEEDS: list[dict[str, Any]] = [
 ]
 
 
-async def ensure_templates(company_id: UUID) -> None:
-    if not await Template.exists(company_id=company_id):
-        await Template.bulk_create(
-            [
-                Template(
-                    company_id=company_id,
-                    name=s["name"],
-                    framework=s["framework"],
-                    department_kind=s["department_kind"],
-                    description=s.get("description", ""),
-                    indicators=s["indicators"],
-                )
-                for s in SEEDS
-            ]
+async def seed_templates(company_ids: Iterable[UUID]) -> None:
+    """Give each company the shipped templates it has never had; safe to repeat and to run
+    concurrently: the unique (company, seed_key) makes a second insert of one a no-op."""
+    rows = [
+        Template(
+            company_id=company_id,
+            seed_key=s["key"],
+            name=s["name"],
+            framework=s["framework"],
+            department_kind=s["department_kind"],
+            description=s.get("description", ""),
+            indicators=s["indicators"],
         )
+        for company_id in company_ids
+        for s in SEEDS
+    ]
+    if rows:
+        await Template.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+
+
+async def seed_all_companies(chunk: int = 200) -> None:
+    """At start-up: seed companies made before seeding moved to company creation."""
+    company_ids = await Company.all().order_by("id").values_list("id", flat=True)
+    for start in range(0, len(company_ids), chunk):
+        await seed_templates(company_ids[start : start + chunk])  # type: ignore[arg-type]
 
 
 async def get_template(actor: Actor, template_id: UUID) -> Template:
@@ -137,7 +156,6 @@ async def get_template(actor: Actor, template_id: UUID) -> Template:
 
 async def list_templates(actor: Actor, kind: str | None = None) -> list[Template]:
     actor.authz.require_company("template", "read")
-    await ensure_templates(actor.caller.company_id)
     query = Template.filter(company_id=actor.caller.company_id, is_active=True)
     if kind:
         query = query.filter(department_kind=_kind(kind))

@@ -183,6 +183,12 @@ def _indicator(item: IndicatorData, path: str, metrics: MetricRegistry) -> Indic
     )
 
 
+def check_indicator(item: IndicatorData, path: str, metrics: MetricRegistry) -> IndicatorData:
+    """One indicator on its own (a patch of it), errors under ``path``; weights are
+    checked with the whole plan."""
+    return _indicator(item, path, metrics)
+
+
 def check_indicators(
     items: tuple[IndicatorData, ...], metrics: MetricRegistry
 ) -> tuple[IndicatorData, ...]:

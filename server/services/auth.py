@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
-import time
-from collections import OrderedDict, deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
@@ -14,11 +12,14 @@ from uuid import UUID
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from tortoise.transactions import in_transaction
 
 from server.audit import Origin, record_event
 from server.authz import Caller
-from server.errors import Unauthenticated
+from server.errors import BadInput, Unauthenticated
 from server.models import Employee, Session
+from server.models.access import RetiredRefreshToken
+from server.services.throttle import LoginThrottle
 from server.settings import Settings
 
 _hasher = PasswordHasher()
@@ -26,6 +27,8 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("jixiao-no-such-user")
 MIN_PASSWORD_LENGTH = 10
 USERNAME_MAX_LENGTH = Employee._meta.fields_map["username"].max_length  # type: ignore[attr-defined]
+# Above what anyone sets (256) and short enough that argon2 never hashes megabytes for a guess.
+LOGIN_PASSWORD_MAX_LENGTH = 1024
 JWT_ALGORITHM = "HS256"
 NO_ORIGIN = Origin()
 
@@ -50,43 +53,6 @@ def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class LoginThrottle:
-    """Counts recent failures per username; past the limit, sign-in waits out the window.
-
-    Kept in process memory: one server process is the supported deployment today; with
-    several, each counts separately (documented in docs/operations.md).
-    """
-
-    def __init__(self, max_failures: int, window_seconds: int, max_names: int = 10_000) -> None:
-        self.max_failures = max_failures
-        self.window = window_seconds
-        self.max_names = max_names
-        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
-
-    def retry_after(self, username: str, now: float | None = None) -> int:
-        """Seconds until the next attempt is allowed; 0 when it is allowed now."""
-        now = time.monotonic() if now is None else now
-        failures = self._failures.get(username.lower())
-        if not failures:
-            return 0
-        while failures and now - failures[0] > self.window:
-            failures.popleft()
-        if len(failures) < self.max_failures:
-            return 0
-        return max(1, int(self.window - (now - failures[0])) + 1)
-
-    def failed(self, username: str, now: float | None = None) -> None:
-        key = username.lower()
-        entry = self._failures.setdefault(key, deque(maxlen=self.max_failures))
-        entry.append(time.monotonic() if now is None else now)
-        self._failures.move_to_end(key)
-        while len(self._failures) > self.max_names:
-            self._failures.popitem(last=False)
-
-    def succeeded(self, username: str) -> None:
-        self._failures.pop(username.lower(), None)
-
-
 @dataclass(frozen=True)
 class Tokens:
     access_token: str
@@ -98,7 +64,11 @@ class Tokens:
 class AuthService:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.throttle = LoginThrottle(settings.login_max_failures, settings.login_lockout_seconds)
+        self.throttle = LoginThrottle(
+            settings.login_max_failures,
+            settings.login_lockout_seconds,
+            settings.login_throttle_names,
+        )
 
     def _access_token(self, employee: Employee, session_id: UUID) -> tuple[str, datetime]:
         now = datetime.now(UTC)
@@ -113,60 +83,96 @@ class AuthService:
         }
         return jwt.encode(claims, self.settings.secret_key, algorithm=JWT_ALGORITHM), expires
 
-    async def _issue(self, employee: Employee, session: Session | None) -> Tokens:
+    async def _issue(self, employee: Employee) -> Tokens:
+        """A new session with its first refresh token."""
         refresh_token = secrets.token_urlsafe(32)
-        now = datetime.now(UTC)
-        expires = now + timedelta(days=self.settings.refresh_token_days)
-        if session is None:
-            session = await Session.create(
-                employee=employee,
-                refresh_token_hash=_token_digest(refresh_token),
-                expires_at=expires,
-            )
-        else:
-            session.refresh_token_hash = _token_digest(refresh_token)
-            session.expires_at = expires
-            session.last_refreshed_at = now
-            await session.save(
-                update_fields=["refresh_token_hash", "expires_at", "last_refreshed_at"]
-            )
+        session = await Session.create(
+            employee=employee,
+            refresh_token_hash=_token_digest(refresh_token),
+            expires_at=datetime.now(UTC) + timedelta(days=self.settings.refresh_token_days),
+        )
         access, access_expires = self._access_token(employee, session.id)
         return Tokens(access, refresh_token, access_expires, employee)
 
     async def login(self, username: str, password: str, origin: Origin = NO_ORIGIN) -> Tokens:
-        username = username.strip().lower()  # sign-in names are stored in lower case
+        username = username.strip()
+        # Refused before the throttle: no name is that long, and neither the throttle's
+        # memory nor argon2's time should grow with what a stranger sends.
+        if len(username) > USERNAME_MAX_LENGTH:
+            raise BadInput("too_long", field="username", max=USERNAME_MAX_LENGTH)
+        if len(password) > LOGIN_PASSWORD_MAX_LENGTH:
+            raise BadInput("too_long", field="password", max=LOGIN_PASSWORD_MAX_LENGTH)
         wait = self.throttle.retry_after(username)
         if wait:
             raise Unauthenticated("login_throttled", seconds=wait)
         # Counted as a failure before the (slow) check and forgiven on success: attempts sent
         # in parallel each see the ones still running, so the limit holds for them too.
         self.throttle.failed(username)
-        employee = None
-        if len(username) <= USERNAME_MAX_LENGTH:  # a longer one names nobody
-            employee = await Employee.get_or_none(username=username, is_active=True)
+        # sign-in names are stored in lower case
+        employee = await Employee.get_or_none(username=username.lower(), is_active=True)
         ok = await _verify(employee.password_hash if employee else None, password)
         if not ok or employee is None:
             if employee is not None:  # the company's own log shows attacks on its accounts
                 await _audit(employee, None, origin, "auth.login_failed")
             raise Unauthenticated("bad_credentials")
         self.throttle.succeeded(username)
-        tokens = await self._issue(employee, None)
+        tokens = await self._issue(employee)
         await _audit(employee, employee.id, origin, "auth.login")
         return tokens
 
     async def refresh(self, refresh_token: str, origin: Origin = NO_ORIGIN) -> Tokens:
-        session = await Session.get_or_none(
-            refresh_token_hash=_token_digest(refresh_token), revoked_at=None
-        ).select_related("employee")
+        """New tokens for a refresh token, which then stops working.
+
+        Each refresh token works once. The rotation is one conditional UPDATE (of the row
+        still holding this token's hash, not revoked), so of several concurrent calls with
+        one token exactly one wins. Presenting a token that was already rotated (a replay, a
+        stolen copy, or the losers of such a race) revokes its whole session: the refresh
+        token issued in its place and the session's access tokens stop working too.
+        """
+        digest = _token_digest(refresh_token)
+        session = await Session.get_or_none(refresh_token_hash=digest).select_related("employee")
+        if session is None:
+            await self._reused(digest, origin)
+            raise Unauthenticated("token_invalid")
+        now = datetime.now(UTC)
         if (
-            session is None
-            or session.expires_at <= datetime.now(UTC)
+            session.revoked_at is not None
+            or session.expires_at <= now
             or not session.employee.is_active
         ):
             raise Unauthenticated("token_invalid")
-        tokens = await self._issue(session.employee, session)
+        fresh = secrets.token_urlsafe(32)
+        async with in_transaction():
+            won = await Session.filter(
+                id=session.id, refresh_token_hash=digest, revoked_at=None
+            ).update(
+                refresh_token_hash=_token_digest(fresh),
+                expires_at=now + timedelta(days=self.settings.refresh_token_days),
+                last_refreshed_at=now,
+            )
+            if won:
+                await RetiredRefreshToken.create(session_id=session.id, token_hash=digest)
+        if not won:  # another call rotated this token first (or the session just ended)
+            await self._revoke_reused(session.id, session.employee, origin)
+            raise Unauthenticated("token_invalid")
+        access, access_expires = self._access_token(session.employee, session.id)
         await _audit(session.employee, session.employee.id, origin, "auth.refresh")
-        return tokens
+        return Tokens(access, fresh, access_expires, session.employee)
+
+    async def _reused(self, digest: str, origin: Origin) -> None:
+        """If ``digest`` is a refresh token already rotated, end the session it belonged to."""
+        retired = await RetiredRefreshToken.get_or_none(token_hash=digest).select_related(
+            "session__employee"
+        )
+        if retired is not None:
+            await self._revoke_reused(retired.session.id, retired.session.employee, origin)
+
+    async def _revoke_reused(self, session_id: UUID, employee: Employee, origin: Origin) -> None:
+        ended = await Session.filter(id=session_id, revoked_at=None).update(
+            revoked_at=datetime.now(UTC)
+        )
+        if ended:  # the company's log shows the replay once, not once per racing call
+            await _audit(employee, None, origin, "auth.refresh_reused")
 
     async def logout(self, caller: Caller, origin: Origin = NO_ORIGIN) -> None:
         if caller.session_id is not None:

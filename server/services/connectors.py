@@ -18,7 +18,8 @@ from server.errors import BadInput, Conflict, NotFound
 from server.models import ConnectorConfig
 from server.models.sync import MATCH_BY
 from server.sync.engine import SyncEngine
-from server.sync.http import make_session
+from server.sync.guard import literal_host_allowed
+from server.sync.redact import describe
 
 _TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
@@ -31,16 +32,23 @@ _TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
-def _check_value(spec: ConfigField, value: Any, path: str) -> Any:
+def _check_value(spec: ConfigField, value: Any, path: str, allow_private: bool) -> Any:
     expected = _TYPES[spec.type]
     if isinstance(value, bool) and bool not in expected:
         raise BadInput("invalid_format", field=path, hint=f"expected {spec.type}")
     if not isinstance(value, expected):
         raise BadInput("invalid_format", field=path, hint=f"expected {spec.type}")
     if spec.type == "url":
-        parsed = urlparse(value)
+        try:
+            parsed = urlparse(value)
+        except ValueError as exc:  # e.g. an unclosed "[" of an IPv6 address
+            raise BadInput("invalid_format", field=path, hint="an http(s) URL") from exc
         if parsed.scheme not in {"http", "https"} or not parsed.netloc:
             raise BadInput("invalid_format", field=path, hint="an http(s) URL")
+        # Early and clear for literal addresses; names are checked after DNS, at connection
+        # time (server.sync.guard).
+        if not allow_private and not literal_host_allowed(parsed.hostname or ""):
+            raise BadInput("private_address", field=path)
     if spec.choices and value not in spec.choices:
         raise BadInput("invalid_format", field=path, hint="one of " + ", ".join(spec.choices))
     if isinstance(value, str) and len(value) > 4000:
@@ -55,6 +63,7 @@ def clean_config(
     *,
     current: dict[str, Any] | None = None,
     current_secrets: frozenset[str] = frozenset(),
+    allow_private: bool = True,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Check settings and secrets against the connector's fields.
 
@@ -73,7 +82,7 @@ def clean_config(
             if spec.secret != secret:
                 where = "secrets" if spec.secret else "settings"
                 raise BadInput("invalid_format", field=path, hint=f"{name!r} belongs in {where}")
-            checked = None if value is None else _check_value(spec, value, path)
+            checked = None if value is None else _check_value(spec, value, path, allow_private)
             if secret:
                 secret_changes[name] = checked
             elif checked is None:
@@ -160,7 +169,9 @@ class ConnectorConfigs:
         actor.authz.require_company("connector_config", "create")
         cls = self.connector(data.connector)
         name = validation.text(data.name, "name")
-        settings, secrets = clean_config(cls, data.settings, data.secrets)
+        settings, secrets = clean_config(
+            cls, data.settings, data.secrets, allow_private=self.engine.allow_private
+        )
         if await ConnectorConfig.filter(
             company_id=actor.caller.company_id, name=name, deleted_at=None
         ).exists():
@@ -200,6 +211,7 @@ class ConnectorConfigs:
             changes.get("secrets") or {},
             current=config.settings,
             current_secrets=frozenset(old_secrets),
+            allow_private=self.engine.allow_private,
         )
         merged = {**old_secrets, **secrets}
         config.settings = settings
@@ -245,14 +257,17 @@ class ConnectorConfigs:
         return config
 
     async def test(self, actor: Actor, config_id: UUID) -> str | None:
-        """None when the source answers; otherwise the reason, in the source's words."""
+        """None when the source answers; otherwise the reason, redacted (server.sync.redact):
+        the caller may run syncs but must never see a secret."""
         config = await self.get(actor, config_id, "sync")
         cls = self.connector(config.connector)
+        redact = self.engine.redactor(config)
         try:
-            async with make_session(self.engine.policy) as session:
+            async with self.engine.session(redact) as session:
                 await cls().test_connection(session, self.engine.config_for(config))
         except Exception as exc:  # every failure is a message for the admin, never a 500
-            return f"{type(exc).__name__}: {exc}"[:500]
+            self.engine.log_failure(f"connection test of {config.connector}", exc, redact)
+            return describe(exc, redact)[:500]
         finally:
             await record(actor, "connector_config.test", "connector_config", config.id)
         return None

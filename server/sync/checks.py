@@ -12,6 +12,7 @@ from uuid import UUID
 
 from plugins.contract import Period, Record
 from server.models import Employee
+from server.sync.redact import Redactor
 
 MAX_ABS_VALUE = Decimal("1e14")
 
@@ -56,7 +57,12 @@ def _number(value: object) -> Decimal | None:
         number = Decimal(str(value).strip()) if isinstance(value, str) else Decimal(str(value))
     except (InvalidOperation, ValueError):
         return None
-    if not number.is_finite() or abs(number) >= MAX_ABS_VALUE:
+    # adjusted() needs no decimal context: abs() of 1e999999999 would raise decimal.Overflow.
+    if (
+        not number.is_finite()
+        or number.adjusted() > MAX_ABS_VALUE.adjusted()
+        or abs(number) >= MAX_ABS_VALUE
+    ):
         return None
     return number
 
@@ -70,24 +76,33 @@ def _jsonable(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 class RecordCheck:
     def __init__(
-        self, metrics: frozenset[str], employees: dict[str, UUID], period: Period, match_by: str
+        self,
+        metrics: frozenset[str],
+        employees: dict[str, UUID],
+        period: Period,
+        match_by: str,
+        redact: Redactor | None = None,
     ) -> None:
         self.metrics = metrics
         self.employees = employees
         self.period = period
         self.match_by = match_by
+        # Reasons and values quote the source, which may quote what it was sent (a URL
+        # with its key): redacted before they are cut to size, so no part of a secret stays.
+        self.redact = redact or Redactor()
 
     def check(self, record: Record) -> FactRow | Rejected:
         def reject(reason: str) -> Rejected:
+            clean = self.redact
             return Rejected(
-                employee_key=str(record.employee_key or "")[:200],
+                employee_key=clean(str(record.employee_key or ""))[:200],
                 metric=str(record.metric or "")[:64],
                 day=record.day if isinstance(record.day, date) else None,
                 period_end=record.period_end if isinstance(record.period_end, date) else None,
-                value=str(record.value)[:200],
+                value=clean(str(record.value))[:200],
                 source_id=str(record.source_id or "")[:200],
-                reason=reason[:300],
-                payload=_jsonable(record.raw),
+                reason=clean(reason)[:300],
+                payload=clean.value(_jsonable(record.raw)),
             )
 
         if source_error := record.raw.get("_error"):

@@ -8,6 +8,7 @@ announces which metrics changed over which span (server.events.fact_events).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -15,27 +16,26 @@ from typing import Any
 from uuid import UUID
 
 import aiohttp
+from tortoise.exceptions import IntegrityError
 
-from plugins.contract import Connector, Period, Record
+from plugins.contract import Connector, ConnectorError, Period, Record
 from plugins.manager import PluginSet
 from server.events import FactsChanged, SyncProgress, fact_events, sync_events
 from server.models import ConnectorConfig, QuarantinedRecord, SyncRun
 from server.secrets import SecretBox
 from server.sync.checks import FactRow, RecordCheck, Rejected, employee_keys
 from server.sync.http import RetryPolicy, make_session
+from server.sync.redact import Redactor, describe
 from server.sync.store import resolve, store_facts, store_rejected
 
 log = logging.getLogger("jixiao.sync")
 BATCH = 5000  # records per write; memory is one batch whatever the run size
-STALE_RUN = timedelta(hours=6)
-
-
-def describe(exc: BaseException) -> str:
-    """The failure for admins. URLs lose their query strings: they may carry API keys."""
-    if isinstance(exc, aiohttp.ClientResponseError):
-        where = f"{exc.request_info.url.host}{exc.request_info.url.path}"
-        return f"HTTP {exc.status} {exc.message} from {where}"[:2000]
-    return f"{type(exc).__name__}: {exc}"[:2000]
+MAX_RUN = timedelta(hours=6)  # a run still going after this is cut off and fails
+HEARTBEAT = 60.0  # seconds between a going run's heartbeats
+STALE_AFTER = timedelta(minutes=10)  # no heartbeat for this long: its process died
+ABANDONED = "abandoned: the server running it stopped before it finished"
+# Failures that are the source's or the connector's, not a bug: logged without traceback.
+EXPECTED = (ConnectorError, aiohttp.ClientError, TimeoutError)
 
 
 class SyncBusy(Exception):
@@ -44,11 +44,19 @@ class SyncBusy(Exception):
 
 class SyncEngine:
     def __init__(
-        self, plugins: PluginSet, box: SecretBox, policy: RetryPolicy | None = None
+        self,
+        plugins: PluginSet,
+        box: SecretBox,
+        policy: RetryPolicy | None = None,
+        *,
+        allow_private: bool = True,
     ) -> None:
         self.plugins = plugins
         self.box = box
         self.policy = policy or RetryPolicy()
+        self.allow_private = allow_private  # JIXIAO_CONNECTOR_ALLOW_PRIVATE_NETWORKS
+        self.heartbeat = HEARTBEAT
+        self.stale_after = STALE_AFTER
         self._running: dict[UUID, asyncio.Task[SyncRun]] = {}
 
     def connector(self, name: str) -> type[Connector] | None:
@@ -60,6 +68,23 @@ class SyncEngine:
         """Settings with secrets opened, as the connector receives them."""
         return {**config.settings, **self.box.open(config.sealed_secrets), **(upload or {})}
 
+    def redactor(self, config: ConnectorConfig) -> Redactor:
+        """The redaction of every message about this config (it knows the secret values)."""
+        try:
+            return Redactor.of(self.box.open(config.sealed_secrets))
+        except ValueError:  # unreadable secrets cannot leak; URLs are still stripped
+            return Redactor()
+
+    def session(self, redact: Redactor) -> aiohttp.ClientSession:
+        return make_session(self.policy, allow_private=self.allow_private, redact=redact)
+
+    def log_failure(self, what: str, exc: BaseException, redact: Redactor) -> None:
+        """Log a connector's failure, redacted; a traceback only when it looks like a bug."""
+        if isinstance(exc, EXPECTED):
+            log.warning("%s: %s", what, redact(f"{type(exc).__name__}: {exc}"))
+        else:
+            log.error("%s: %s", what, redact.traceback(exc))
+
     async def start(
         self,
         config: ConnectorConfig,
@@ -69,28 +94,64 @@ class SyncEngine:
         actor_id: UUID | None = None,
         upload: dict[str, Any] | None = None,
     ) -> tuple[SyncRun, asyncio.Task[SyncRun]]:
-        """Open a run and start it in the background; SyncBusy when one is going."""
-        if config.id in self._running and not self._running[config.id].done():
-            raise SyncBusy()
-        running = await SyncRun.filter(
-            config_id=config.id, status="running", started_at__gt=datetime.now(UTC) - STALE_RUN
-        ).exists()
-        if running:
-            raise SyncBusy()
-        run = await SyncRun.create(
-            company_id=config.company_id,
-            config_id=config.id,
-            trigger=trigger,
-            triggered_by=actor_id,
-            period_start=period.start,
-            period_end=period.end,
-        )
+        """Open a run and start it in the background; SyncBusy when one is going.
+
+        The run row claims the config through its unique ``active_config_id``: of any
+        number of concurrent starts, the database lets exactly one insert succeed.
+        """
+        now = datetime.now(UTC)
+        await self._free_abandoned(config.id, now)
+        try:
+            run = await SyncRun.create(
+                company_id=config.company_id,
+                config_id=config.id,
+                trigger=trigger,
+                triggered_by=actor_id,
+                period_start=period.start,
+                period_end=period.end,
+                active_config_id=config.id,
+                heartbeat_at=now,
+            )
+        except IntegrityError as exc:
+            raise SyncBusy() from exc
         task = asyncio.create_task(self._run(run, config, period, upload), name=f"sync-{run.id}")
         self._running[config.id] = task
         task.add_done_callback(lambda _t, key=config.id: self._running.pop(key, None))
         return run, task
 
+    async def stop(self) -> None:
+        """Cancel the going runs (server shutdown): each ends as failed and frees its config."""
+        tasks = list(self._running.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _free_abandoned(self, config_id: UUID, now: datetime) -> None:
+        """Fail the config's going run when its process died (no heartbeat for a while)."""
+        await SyncRun.filter(
+            active_config_id=config_id, heartbeat_at__lt=now - self.stale_after
+        ).update(status="failed", error=ABANDONED, finished_at=now, active_config_id=None)
+
+    async def _beat(self, run_id: UUID) -> None:
+        while True:
+            await asyncio.sleep(self.heartbeat)
+            try:
+                await SyncRun.filter(id=run_id).update(heartbeat_at=datetime.now(UTC))
+            except Exception as exc:  # a missed beat is harmless; the next one may pass
+                log.warning("heartbeat of sync run %s failed: %s", run_id, type(exc).__name__)
+
     async def _run(
+        self, run: SyncRun, config: ConnectorConfig, period: Period, upload: dict[str, Any] | None
+    ) -> SyncRun:
+        beat = asyncio.create_task(self._beat(run.id), name=f"sync-heartbeat-{run.id}")
+        try:
+            return await self._collect(run, config, period, upload)
+        finally:
+            beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beat
+
+    async def _collect(
         self, run: SyncRun, config: ConnectorConfig, period: Period, upload: dict[str, Any] | None
     ) -> SyncRun:
         cls = self.connector(config.connector)
@@ -98,6 +159,7 @@ class SyncEngine:
         batch: list[Record] = []
         check: RecordCheck | None = None
         has_quarantine = False
+        redact = self.redactor(config)
         try:
             if cls is None:
                 raise RuntimeError(f"connector {config.connector!r} is not installed")
@@ -107,11 +169,12 @@ class SyncEngine:
                 await employee_keys(config.company_id, config.match_by),  # type: ignore[arg-type]
                 period,
                 config.match_by,
+                redact,
             )
             has_quarantine = await QuarantinedRecord.filter(
                 config_id=config.id, resolved_at=None
             ).exists()
-            async with make_session(self.policy) as session:
+            async with asyncio.timeout(MAX_RUN.total_seconds()), self.session(redact) as session:
                 async for record in connector.fetch(
                     session, self.config_for(config, upload), config.cursor, period
                 ):
@@ -123,18 +186,27 @@ class SyncEngine:
                 batch = []
             config.cursor = connector.next_cursor() or config.cursor
             run.status = "succeeded"
+        except asyncio.CancelledError:
+            # The server is stopping: end the run and free its config if the database can
+            # still be reached (if not, the heartbeat goes stale and the next start frees it).
+            run.status, run.error, run.active_config_id = "failed", ABANDONED, None
+            run.finished_at = datetime.now(UTC)
+            with contextlib.suppress(Exception):
+                await asyncio.shield(run.save())
+            raise
         except Exception as exc:  # a connector's failure ends its run, never the server
-            log.exception("sync run %s of %s failed", run.id, config.connector)
+            self.log_failure(f"sync run {run.id} of {config.connector} failed", exc, redact)
             run.status = "failed"
-            run.error = describe(exc)
+            run.error = describe(exc, redact)
             if batch and check is not None:
                 # What arrived before the failure is kept (the cursor is not advanced, so a
                 # re-run fetches it again and the upserts make that harmless).
                 try:
                     changed |= await self._write(run, config, check, batch, has_quarantine)
-                except Exception:
-                    log.exception("could not keep the partial batch of run %s", run.id)
+                except Exception as write_exc:
+                    self.log_failure(f"partial batch of run {run.id} lost", write_exc, redact)
         run.finished_at = datetime.now(UTC)
+        run.active_config_id = None  # frees the config, in the same write that ends the run
         await run.save()
         config.last_run_at = run.finished_at
         await config.save(update_fields=["cursor", "last_run_at", "updated_at"])

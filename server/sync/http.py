@@ -12,6 +12,9 @@ from email.utils import parsedate_to_datetime
 import aiohttp
 from aiohttp import ClientHandlerType, ClientRequest, ClientResponse
 
+from server.sync.guard import guarded_socket
+from server.sync.redact import Redactor
+
 log = logging.getLogger("jixiao.sync.http")
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 
@@ -59,12 +62,15 @@ def _buffer(response: ClientResponse) -> bool:
     return not response.content_type.startswith(FILE_TYPES)
 
 
-def _where(request: ClientRequest) -> str:
-    # Host and path only: query strings carry tokens (WeCom's access_token, API keys).
-    return f"{request.method} {request.url.host}{request.url.path}"
+def _where(request: ClientRequest, redact: Redactor) -> str:
+    # Host and path only: query strings carry tokens (WeCom's access_token, API keys); a
+    # path may still hold a secret, so it goes through the config's redaction too.
+    return redact(f"{request.method} {request.url.host}{request.url.path}")
 
 
-def retry_middleware(policy: RetryPolicy):
+def retry_middleware(policy: RetryPolicy, redact: Redactor | None = None):
+    redact = redact or Redactor()
+
     async def middleware(request: ClientRequest, handler: ClientHandlerType) -> ClientResponse:
         attempt = 0
         while True:
@@ -81,7 +87,7 @@ def retry_middleware(policy: RetryPolicy):
                 delay = policy.backoff(attempt)
                 log.warning(
                     "%s failed (%s); retry %s in %.2fs",
-                    _where(request),
+                    _where(request, redact),
                     type(exc).__name__,
                     attempt,
                     delay,
@@ -99,7 +105,7 @@ def retry_middleware(policy: RetryPolicy):
                 )
                 log.warning(
                     "%s answered %s; retry %s in %.2fs",
-                    _where(request),
+                    _where(request, redact),
                     response.status,
                     attempt,
                     delay,
@@ -112,13 +118,22 @@ def retry_middleware(policy: RetryPolicy):
     return middleware
 
 
-def make_session(policy: RetryPolicy | None = None) -> aiohttp.ClientSession:
+def make_session(
+    policy: RetryPolicy | None = None,
+    *,
+    allow_private: bool = True,
+    redact: Redactor | None = None,
+) -> aiohttp.ClientSession:
+    """The session a connector gets. With ``allow_private`` False, every address it connects
+    to (after DNS, and IP literals too) must be public (server.sync.guard)."""
     policy = policy or RetryPolicy()
     return aiohttp.ClientSession(
         timeout=aiohttp.ClientTimeout(
             total=None, sock_connect=policy.connect_timeout, sock_read=policy.read_timeout
         ),
-        connector=aiohttp.TCPConnector(limit=policy.connections),
-        middlewares=(retry_middleware(policy),),
+        connector=aiohttp.TCPConnector(
+            limit=policy.connections, socket_factory=None if allow_private else guarded_socket
+        ),
+        middlewares=(retry_middleware(policy, redact),),
         raise_for_status=False,
     )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import jwt
+import pytest
 
 from server.demo.load import DEMO_PASSWORD
 
@@ -57,9 +60,53 @@ async def test_refresh_rotates_and_the_old_refresh_token_dies(api) -> None:
     assert "errors" not in second
     fresh = second["data"]["refresh"]
     assert fresh["refreshToken"] != first["refreshToken"]
-    replay = await api.gql(REFRESH, {"t": first["refreshToken"]})
-    assert replay["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert (await api.gql("{ me { username } }", token=fresh["accessToken"]))["data"]["me"]
+    third = await api.gql(REFRESH, {"t": fresh["refreshToken"]})
+    assert "errors" not in third, third
+
+
+async def test_a_replayed_refresh_token_ends_its_session(api, make_company) -> None:
+    sandbox = await make_company()
+    first = (await login(api, sandbox.user("staff")))["data"]["login"]
+    fresh = (await api.gql(REFRESH, {"t": first["refreshToken"]}))["data"]["refresh"]
+    assert "errors" not in await api.gql("{ me { username } }", token=fresh["accessToken"])
+    replay = await api.gql(REFRESH, {"t": first["refreshToken"]})
+    assert replay["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED"}
+    # two parties hold this session's tokens: the whole session ends, the newest tokens too
+    assert (await api.gql(REFRESH, {"t": fresh["refreshToken"]}))["errors"][0]["extensions"] == {
+        "code": "UNAUTHENTICATED"
+    }
+    me = await api.gql("{ me { username } }", token=fresh["accessToken"])
+    assert me["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    # other sessions of the same person are not touched
+    other = (await login(api, sandbox.user("staff")))["data"]["login"]
+    assert "errors" not in await api.gql(REFRESH, {"t": other["refreshToken"]})
+    log = await api.gql(
+        '{ auditLog(first: 20, action: "auth.refresh_reused") { edges { node { action } } } }',
+        as_user=sandbox.user("admin"),
+    )
+    assert len(log["data"]["auditLog"]["edges"]) == 1, log
+
+
+@pytest.mark.parametrize("calls", [3, 5])
+async def test_concurrent_refreshes_with_one_token_let_exactly_one_through(
+    api, make_company, calls: int
+) -> None:
+    sandbox = await make_company()
+    first = (await login(api, sandbox.user("worker")))["data"]["login"]
+    results = await asyncio.gather(
+        *(api.gql(REFRESH, {"t": first["refreshToken"]}) for _ in range(calls))
+    )
+    won = [r["data"]["refresh"] for r in results if "errors" not in r]
+    lost = [r for r in results if "errors" in r]
+    assert len(won) == 1, results
+    assert len(lost) == calls - 1
+    assert all(r["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED"} for r in lost)
+    # the losers presented a token already rotated: the session is over for everyone
+    again = await api.gql(REFRESH, {"t": won[0]["refreshToken"]})
+    assert again["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    me = await api.gql("{ me { username } }", token=won[0]["accessToken"])
+    assert me["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
 async def test_logout_ends_the_session(api) -> None:

@@ -7,7 +7,8 @@ import json
 from contextlib import asynccontextmanager
 
 import httpx
-from httpx_ws import aconnect_ws
+import pytest
+from httpx_ws import WebSocketDisconnect, aconnect_ws
 from httpx_ws.transport import ASGIWebSocketTransport
 
 from schema.app import create_app
@@ -17,12 +18,21 @@ RENAME = "mutation($id: ID!, $n: String!) { updateEmployee(id: $id, input: {titl
 
 
 @asynccontextmanager
-async def subscribed(api, token: str | None):
+async def raw_socket(api, headers: dict[str, str] | None = None):
+    """A graphql-transport-ws socket on which nothing was sent yet."""
     app = create_app(runtime=api.runtime)
     async with (
         httpx.AsyncClient(transport=ASGIWebSocketTransport(app), base_url="http://test") as client,
-        aconnect_ws("/graphql", client, subprotocols=["graphql-transport-ws"]) as ws,
+        aconnect_ws(
+            "/graphql", client, subprotocols=["graphql-transport-ws"], headers=headers or {}
+        ) as ws,
     ):
+        yield ws
+
+
+@asynccontextmanager
+async def subscribed(api, token: str | None):
+    async with raw_socket(api) as ws:
         payload = {"authorization": f"Bearer {token}"} if token else {}
         await ws.send_json({"type": "connection_init", "payload": payload})
         yield ws
@@ -32,14 +42,45 @@ async def next_message(ws, wait: float = 3.0) -> dict:
     return json.loads(await asyncio.wait_for(ws.receive_text(), wait))
 
 
-async def test_connection_without_a_token_is_rejected(api) -> None:
-    async with subscribed(api, None) as ws:
-        try:
-            message = await next_message(ws)
-        except Exception as exc:  # the server closes the socket with 4403
-            assert "4403" in repr(exc) or "Forbidden" in repr(exc)
-        else:
-            raise AssertionError(f"expected the connection to be refused, got {message}")
+async def closed_at_once(ws, payload: dict) -> WebSocketDisconnect:
+    """Send connection_init; the server must close the socket within a second."""
+    await ws.send_json({"type": "connection_init", "payload": payload})
+    with pytest.raises(WebSocketDisconnect) as closed:
+        message = await next_message(ws, wait=1.0)
+        raise AssertionError(f"expected the connection to be closed, got {message}")
+    return closed.value
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{}, {"authorization": ""}, {"lang": "en"}],
+    ids=["empty", "blank", "no token"],
+)
+async def test_without_credentials_the_socket_closes_at_once_saying_sign_in(
+    api, payload: dict
+) -> None:
+    """4401, which graphql-ws clients report at once; they retry 4403 for 30-45 s in silence."""
+    async with raw_socket(api) as ws:
+        closed = await closed_at_once(ws, payload)
+    assert closed.code == 4401, closed
+    assert closed.reason.startswith("Unauthorized: sign in first"), closed.reason
+    assert "connection_init" in closed.reason
+
+
+async def test_an_invalid_token_closes_at_once_saying_sign_in_again(api) -> None:
+    async with raw_socket(api) as ws:
+        closed = await closed_at_once(ws, {"authorization": "Bearer not-a-token"})
+    assert closed.code == 4401
+    assert "sign in again" in closed.reason
+
+
+async def test_the_reason_follows_the_language(api) -> None:
+    async with raw_socket(api, headers={"Accept-Language": "zh-CN"}) as ws:
+        closed = await closed_at_once(ws, {})
+    assert closed.code == 4401 and "请先登录" in closed.reason
+    async with raw_socket(api) as ws:
+        closed = await closed_at_once(ws, {"lang": "zh"})
+    assert closed.code == 4401 and "请先登录" in closed.reason
 
 
 async def test_changes_reach_the_company_and_not_other_tenants(api, make_company) -> None:

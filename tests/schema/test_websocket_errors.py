@@ -138,8 +138,13 @@ async def test_too_many_operations_on_one_connection(api) -> None:
         await subscribe(ws, "over", "subscription { orgChanges { action } }")
         message = await next_message(ws)
     assert message["id"] == "over" and message["type"] == "error", message
-    assert message["payload"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
-    assert message["payload"][0]["message"].startswith("请求无效")
+    assert message["payload"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "detail": f"At most {MAX_OPERATIONS} operations may run at once on one connection.",
+    }
+    assert message["payload"][0]["message"] == (
+        f"请求无效：一个连接上最多同时运行 {MAX_OPERATIONS} 个操作。"
+    )
 
 
 async def test_a_message_nested_too_deep_closes_with_4400(api) -> None:

@@ -117,3 +117,54 @@ async def test_production_turns_off_graphiql_introspection_and_suggestions(api) 
         assert "Did you mean" not in typo.json()["errors"][0]["message"]
         asset = await client.get("/graphiql/assets/graphiql.min.js")
         assert asset.status_code == 404
+
+
+PRODUCTION = {"JIXIAO_ENV": "production", "JIXIAO_SECRET_KEY": "s" * 48}
+
+
+@pytest.mark.parametrize(
+    ("argv", "extra"),
+    [(["demo"], {}), (["serve", "--demo"], {}), (["serve"], {"JIXIAO_DEMO": "true"})],
+    ids=["demo command", "serve --demo", "JIXIAO_DEMO"],
+)
+def test_the_demo_is_refused_in_production(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    argv: list[str],
+    extra: dict[str, str],
+) -> None:
+    from server import cli
+
+    database = tmp_path / "prod.sqlite3"
+    for name, value in {
+        **PRODUCTION,
+        "JIXIAO_DATABASE_URL": f"sqlite://{database}",
+        **extra,
+    }.items():
+        monkeypatch.setenv(name, value)
+    assert cli.main(argv) == 2
+    assert "published password" in capsys.readouterr().err
+    assert not database.exists()  # refused before the database was even opened
+    with pytest.raises(SettingsError, match="published password"):
+        Settings.from_env({**PRODUCTION, "JIXIAO_DEMO": "1"}).validate()
+
+
+def test_an_unknown_environment_name_is_an_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from server import cli
+
+    for typo in ("prod", "Produktion", "dev", "staging", ""):
+        with pytest.raises(SettingsError, match="development, production") as refused:
+            Settings.from_env({"JIXIAO_ENV": typo})
+        assert repr(typo) in str(refused.value)
+    with pytest.raises(SettingsError, match="JIXIAO_ENV"):
+        Settings(env="prod").validate()
+    assert Settings.from_env({"JIXIAO_ENV": " Development "}).env == "development"
+    assert Settings.from_env({}).env == "development"
+    monkeypatch.setenv("JIXIAO_ENV", "prod")
+    assert cli.main(["policy", "check"]) == 2
+    assert "JIXIAO_ENV must be one of development, production; got 'prod'" in (
+        capsys.readouterr().err
+    )

@@ -10,9 +10,10 @@ PLAN_FIELDS = (
 CREATE = f"mutation($i: CreatePlanInput!) {{ createPlan(input: $i) {{ {PLAN_FIELDS} }} }}"
 UPDATE = f"""mutation($id: ID!, $v: Int!, $i: UpdatePlanInput!, $c: String!) {{
   updatePlan(id: $id, expectedVersion: $v, input: $i, comment: $c) {{ {PLAN_FIELDS} }} }}"""
-UPDATE_INDICATOR = f"""mutation($id: ID!, $v: Int!, $k: String!, $i: IndicatorInput!, $c: String!) {{
+UPDATE_INDICATOR = f"""mutation($id: ID!, $v: Int!, $k: String!, $i: IndicatorPatch!, $c: String!) {{
   updateIndicator(planId: $id, expectedVersion: $v, key: $k, input: $i, comment: $c) {{ {PLAN_FIELDS} }} }}"""
-STEP = "mutation($id: ID!, $a: PlanAction!, $c: String!) { transitionPlan(id: $id, action: $a, comment: $c) { state version } }"
+STEP = """mutation($id: ID!, $a: PlanAction!, $c: String!, $v: Int) {
+  transitionPlan(id: $id, action: $a, comment: $c, expectedVersion: $v) { state version } }"""
 COMMENT = """mutation($id: ID!, $b: String!, $k: String, $p: ID) { addPlanComment(planId: $id, body: $b, indicatorKey: $k,
   parentId: $p) { id version indicatorKey body author { username } } }"""
 PLAN = f"query($id: ID!) {{ plan(id: $id) {{ {PLAN_FIELDS} approvals {{ role current }} }} }}"
@@ -58,8 +59,17 @@ def plan_input(departments: list[str], **overrides: Any) -> dict[str, Any]:
     return data
 
 
-async def step(api, plan_id: str, action: str, user: str, comment: str = "") -> dict:
-    return await api.gql(STEP, {"id": plan_id, "a": action, "c": comment}, as_user=user)
+async def step(
+    api, plan_id: str, action: str, user: str, comment: str = "", version: int | None = None
+) -> dict:
+    """Take a step; an approval signs the version the approver reads just before (unless given)."""
+    if action == "APPROVE" and version is None:
+        read = await api.gql(
+            "query($id: ID!) { plan(id: $id) { version } }", {"id": plan_id}, as_user=user
+        )
+        version = read["data"]["plan"]["version"] if read.get("data") else 1
+    variables = {"id": plan_id, "a": action, "c": comment, "v": version}
+    return await api.gql(STEP, variables, as_user=user)
 
 
 async def create(api, sandbox, departments: list[str] | None = None, **overrides: Any) -> dict:

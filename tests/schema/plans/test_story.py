@@ -91,7 +91,8 @@ async def test_manufacturing_story(api, make_company) -> None:
         "redraft",
         "submit",
         "start_review",
-        "approve",
+        "approve",  # the HR VP's sign-off, with his comment; the plan waits on the VP
+        "approve",  # the VP's: the last one, the plan is approved
         "file",
         "acknowledge",
     ]
