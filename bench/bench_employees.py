@@ -252,8 +252,8 @@ async def measure(args: argparse.Namespace, runtime: Runtime, org: Any) -> None:
                 [
                     role,
                     f"{prof['request_ms']:.2f}",
-                    f"{prof.get('calls_can', 0):.0f}",
-                    f"{prof.get('calls_grant', 0):.0f}",
+                    f"{prof.get('calls_check', 0):.0f}",
+                    f"{prof.get('calls__grant', 0):.0f}",
                     f"{prof.get('calls_relations', 0):.0f}",
                     f"{prof.get('calls_enforce', 0):.0f}",
                     f"{decisions:.3f} ({share:.1%})",
@@ -276,7 +276,7 @@ async def measure(args: argparse.Namespace, runtime: Runtime, org: Any) -> None:
             check(await post(bare_client, 100, None), 100)
             cases.append(Case(label, requester(bare_client, None)))
         await interleaved(cases, args.requests, args.warmup)
-    report(args, cases, sql_rows, authz_rows, overhead, runtime, prof.get("calls_can", 0))
+    report(args, cases, sql_rows, authz_rows, overhead, runtime, prof.get("calls_check", 0))
 
 
 def main() -> None:

@@ -50,18 +50,18 @@ class SqlCounter(logging.Handler):
         self.logger.propagate = self._saved[1]
 
 
-ENTRY_POINTS = ("can", "require", "require_some")  # what code outside server/authz.py calls
+ENTRY_POINTS = ("check", "require", "scope")  # what code outside server/authz.py calls
 
 
 @dataclass
 class AuthzTimer:
     """Accumulates perf_counter time spent in authorization, per kind of work.
 
-    ``timing=True`` times the entry points other modules call (``Authorizer.can``,
-    ``require``, ``require_some`` and ``Grant.q``; the memoized ``grant`` and
+    ``timing=True`` times the entry points other modules call (``Authorizer.check``,
+    ``require``, ``scope`` and ``Grant.q``; the memoized ``_grant`` and
     ``CompiledPolicy.relations`` run inside them), plus the per-request org-tree load and
     the token -> caller lookup. ``timing=False`` only counts calls, including the nested
-    ``grant``/``relations`` ones, without adding a timer to every nested call.
+    ``_grant``/``relations`` ones, without adding a timer to every nested call.
     """
 
     timing: bool = True
@@ -80,7 +80,7 @@ class AuthzTimer:
         original = getattr(owner, name)
 
         def timed(*args: Any, **kwargs: Any) -> Any:
-            if self._depth:  # require() -> can(): time the outer call only
+            if self._depth:  # require() -> check() -> scope(): time the outer call only
                 return original(*args, **kwargs)
             self._depth = 1
             start = time.perf_counter()
@@ -115,7 +115,7 @@ class AuthzTimer:
 
     def __enter__(self) -> AuthzTimer:
         if not self.timing:
-            for name in (*ENTRY_POINTS, "grant"):
+            for name in (*ENTRY_POINTS, "_grant"):
                 self._count(Authorizer, name)
             self._count(CompiledPolicy, "relations")
             self._count(casbin.Enforcer, "enforce")  # 0 once the memo is warm

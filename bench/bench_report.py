@@ -101,8 +101,8 @@ def report(
             [
                 "role",
                 "request ms (mean)",
-                "can()",
-                "grant()",
+                "check()",
+                "_grant()",
                 "relations()",
                 "enforce()",
                 "decisions ms (share)",
@@ -135,6 +135,6 @@ def report(
     print(f"- one naive `casbin.Enforcer.enforce()` against policies/: {naive:.1f} µs")
     print(f"- one memoized `CompiledPolicy.relations()` (answers all 4 relations): {memo:.2f} µs")
     print(
-        f"- calling enforce() for each of the {checks:.0f} can() checks of a request, once "
+        f"- calling enforce() for each of the {checks:.0f} check() calls of a request, once "
         f"per relation, would cost {naive * checks * 4 / 1000:.0f} ms per request"
     )

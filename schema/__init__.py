@@ -12,7 +12,7 @@ from schema.caching import cached_validation, limit_rules
 from schema.connectors.schema import ConnectorMutation, ConnectorQuery, ConnectorSubscription
 from schema.cost import QueryCostWithVariables
 from schema.error_log import JixiaoSchema
-from schema.errors import ErrorFormatter
+from schema.errors import ERROR_ENUMS, ErrorFormatter
 from schema.node import NodeQuery
 from schema.operation_name import RequireOperationName
 from schema.org.mutations import OrgMutation
@@ -57,6 +57,7 @@ def build_schema(settings: Settings | None = None) -> Schema:
         subscription=Subscription,
         extensions=extensions,
         scalar_overrides=SCALAR_OVERRIDES,
+        types=ERROR_ENUMS,
     )
 
 

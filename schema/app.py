@@ -18,7 +18,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from plugins.manager import await_me_maybe
+from plugins.manager import call_each_async
 from schema import build_schema
 from schema.http import JixiaoGraphQL
 from server.db import database_reachable, using
@@ -47,11 +47,9 @@ class DatabaseContext:
 
 async def _startup_hooks(runtime: Runtime, app: Starlette) -> None:
     """``jixiao_startup`` for every plugin; one raising is logged, the server still starts."""
-    for impl in runtime.plugins.manager.hook.jixiao_startup.get_hookimpls():
-        try:
-            await await_me_maybe(impl.function(app=app))
-        except Exception:
-            log.exception("plugin %s failed in jixiao_startup", impl.plugin_name)
+    for found in await call_each_async(runtime.plugins.manager, "jixiao_startup", app=app):
+        if found.error is not None:
+            log.error("plugin %s failed in jixiao_startup", found.plugin, exc_info=found.error)
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Starlette:

@@ -1,8 +1,9 @@
 """Every GraphQL error leaves with ``extensions.code`` and a message in the caller's language.
 
-Domain errors keep their code; GraphQL syntax, validation and variable errors are the
-client's mistake (BAD_USER_INPUT); anything else is a bug: logged with the request id and
-masked as INTERNAL, so no stack trace or SQL ever reaches a client. The same for every
+Domain errors keep their code and reason; GraphQL syntax, validation and variable errors are
+the client's mistake (BAD_USER_INPUT, with a reason naming the limit when one was breached,
+INVALID_QUERY otherwise); anything else is a bug: logged with the request id and masked as
+INTERNAL, so no stack trace or SQL ever reaches a client. The same for every
 transport: over HTTP once the operation ends, over websockets result by result.
 
 Errors are logged in one place, ``schema/error_log.py``, before they are formatted here: a
@@ -16,25 +17,59 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import strawberry
 from graphql import GraphQLError
 from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
-from server.errors import DomainError, ErrorCode, RowErrors
+from server.errors import DomainError, ErrorCode, Reason, RowErrors
 from server.i18n import translate
 from server.i18n_hints import graphql_zh
+
+# Never a field's type: listed in the schema (build_schema's ``types``) so that the SDL and
+# introspection document the values of ``extensions.code`` and ``extensions.reason`` for codegen.
+ERROR_ENUMS = (
+    strawberry.enum(ErrorCode, description="`extensions.code` of an error: its broad class."),
+    strawberry.enum(
+        Reason,
+        name="ErrorReason",
+        description="`extensions.reason` of an error: why, stable; see docs/api.md.",
+    ),
+)
 
 _SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
 # Strawberry's "which operation?" failures. The HTTP view gets them raised (and answers 400);
 # websockets get them wrapped as GraphQL errors. The client's mistake either way.
 REQUEST_ERRORS = (CannotGetOperationTypeError, InvalidOperationTypeError, MissingQueryError)
+# graphql-core and strawberry's limiters refuse in English prose only: their reason is read
+# from the message (tests/schema/test_error_reasons.py breaches each limit).
+_LIMIT_REASONS = (
+    (re.compile(r"exceeds maximum operation depth"), Reason.QUERY_TOO_DEEP),
+    (re.compile(r"^\d+ aliases found\. Allowed: \d+"), Reason.TOO_MANY_ALIASES),
+    (re.compile(r"Document contains more than \d+ tokens\. Parsing"), Reason.TOO_MANY_TOKENS),
+    (re.compile(r"^Must provide operation name"), Reason.OPERATION_NAME_REQUIRED),
+)
+
+
+def query_reason(message: str) -> Reason:
+    """The reason of a refused document: the limit it breached, or INVALID_QUERY."""
+    for pattern, reason in _LIMIT_REASONS:
+        if pattern.search(message):
+            return reason
+    return Reason.INVALID_QUERY
 
 
 def row_error(row: int, error: DomainError, lang: str) -> dict[str, Any]:
     """One row of a list input that failed: its position, code, field path and message."""
     message = translate(error.key, lang, field=error.field, **error.params)
-    return {"row": row, "code": error.code.value, "field": error.field, "message": message}
+    return {
+        "row": row,
+        "code": error.code.value,
+        "reason": error.reason.value,
+        "field": error.field,
+        "message": message,
+    }
 
 
 def format_error(
@@ -47,6 +82,7 @@ def format_error(
     if isinstance(original, DomainError):
         message = translate(original.key, lang, field=original.field, **original.params)
         extensions["code"] = original.code.value
+        extensions["reason"] = original.reason.value
         if original.field:
             extensions["field"] = original.field
         if isinstance(original, RowErrors):  # a list input: every invalid row, each its own
@@ -62,10 +98,17 @@ def format_error(
             extensions["detail"] = detail
         message = translate("query_invalid", lang, detail=chinese or detail)
         extensions.setdefault("code", ErrorCode.BAD_USER_INPUT.value)
+        # Strawberry's "which operation?" failures are the request's, as over HTTP.
+        reason = Reason.INVALID_REQUEST if original is not None else query_reason(error.message)
+        extensions.setdefault("reason", reason.value)
     else:
         # Logged by schema.error_log, with this same request id.
         message = translate("internal", lang, request_id=request_id)
-        extensions = {"code": ErrorCode.INTERNAL.value, "requestId": request_id}
+        extensions = {
+            "code": ErrorCode.INTERNAL.value,
+            "reason": Reason.INTERNAL.value,
+            "requestId": request_id,
+        }
     return GraphQLError(
         message,
         nodes=error.nodes,

@@ -57,7 +57,7 @@ from schema.request_json import (
     refuse_request,
 )
 from schema.websocket import MAX_OPERATIONS, SignInRequired, TransportWSHandler
-from server.errors import ErrorCode
+from server.errors import ErrorCode, Reason, reason_for
 from server.graphiql import graphiql_html
 from server.i18n import negotiate as negotiate_language
 from server.i18n import translate
@@ -65,6 +65,8 @@ from server.runtime import Runtime
 from server.settings import Settings
 
 _CHARSET = "; charset=utf-8"
+# The reason of an HTTP-level refusal without a message key of its own.
+_STATUS_REASONS = {405: Reason.METHOD_NOT_ALLOWED, 415: Reason.UNSUPPORTED_MEDIA_TYPE}
 
 
 class HTTPError(HTTPException):
@@ -216,13 +218,15 @@ class JixiaoGraphQL(GraphQL):
             headers.setdefault("Allow", "GET, POST")
         lang = negotiate_language(request.headers.get("accept-language"))
         detail = exc.reason
+        reason = _STATUS_REASONS.get(exc.status_code, Reason.INVALID_REQUEST)
         if isinstance(exc, HTTPError) and exc.key:
             detail = translate(exc.key, lang, **exc.params)
+            reason = reason_for(exc.key)
         body = {
             "errors": [
                 {
                     "message": translate("query_invalid", lang, detail=detail),
-                    "extensions": {"code": ErrorCode.BAD_USER_INPUT.value},
+                    "extensions": {"code": ErrorCode.BAD_USER_INPUT.value, "reason": reason.value},
                 }
             ]
         }

@@ -10,7 +10,7 @@ from strawberry.types import Info
 
 class IsAuthenticated(BasePermission):
     message = "Please sign in first."
-    error_extensions = {"code": "UNAUTHENTICATED"}  # noqa: RUF012 - strawberry's own attribute
+    error_extensions = {"code": "UNAUTHENTICATED", "reason": "UNAUTHENTICATED"}  # noqa: RUF012 - strawberry's own attribute
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         _ = (

@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from schema.permissions import IsAuthenticated
 from server.audit import record
-from server.authz import PolicyError
+from server.authz import POLICY_RELOAD, PolicyError
 from server.errors import BadInput
 
 
@@ -38,7 +38,7 @@ def _status(info: Info) -> PolicyStatus:
 class PolicyQuery:
     @strawberry.field(permission_classes=[IsAuthenticated])
     def policy_status(self, info: Info) -> PolicyStatus:
-        info.context.actor.authz.require_some("policy", "reload")
+        info.context.actor.authz.require(POLICY_RELOAD)
         return _status(info)
 
 
@@ -50,7 +50,7 @@ class PolicyMutation:
     )
     async def reload_policies(self, info: Info) -> PolicyStatus:
         actor = info.context.actor
-        actor.authz.require_some("policy", "reload")
+        actor.authz.require(POLICY_RELOAD)
         store = info.context.runtime.policies
         before = store.current.version
         try:

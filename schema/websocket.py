@@ -33,6 +33,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 from schema.context import Context
 from schema.errors import format_error
 from schema.request_json import refuse_request
+from server.errors import Reason, reason_for
 from server.i18n import translate
 
 # Operations (subscriptions, and queries still running) one connection may have at once.
@@ -78,11 +79,14 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         view: Any = self.view
         return int(view.settings.max_query_bytes)
 
-    def _error(self, text: str) -> dict[str, Any]:
+    def _error(self, text: str, reason: Reason) -> dict[str, Any]:
         """A request error as HTTP would word it: BAD_USER_INPUT, in the caller's language."""
         context = self.context
         error = format_error(
-            GraphQLError(text), context.lang, context.request_id, context.production
+            GraphQLError(text, extensions={"reason": reason.value}),
+            context.lang,
+            context.request_id,
+            context.production,
         )
         return error.formatted
 
@@ -106,7 +110,11 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             if refusal is not None and message.get("id") not in self.operations:
                 text = translate(refusal.key, self.context.lang, **refusal.params)
                 await self.send_message(
-                    {"id": message["id"], "type": "error", "payload": [self._error(text)]}
+                    {
+                        "id": message["id"],
+                        "type": "error",
+                        "payload": [self._error(text, reason_for(refusal.key))],
+                    }
                 )
                 return
         limit = self.max_subscriptions_per_connection
@@ -118,7 +126,11 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         ):
             text = f"At most {limit} operations may run at once on one connection."
             await self.send_message(
-                {"id": message["id"], "type": "error", "payload": [self._error(text)]}
+                {
+                    "id": message["id"],
+                    "type": "error",
+                    "payload": [self._error(text, Reason.TOO_MANY_OPERATIONS)],
+                }
             )
             return
         await super().handle_subscribe(message)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from server.authz import Authorizer, Caller
+from server.authz import AUDIT_ENTRY_READ, Authorizer, Caller
 from server.errors import BadInput, NotFound
 from server.masking import mask_personal
 from server.models import AuditEntry
@@ -112,7 +112,7 @@ class AuditFilter:
 
 async def get_entry(actor: Actor, entry_id: UUID) -> AuditEntry:
     row = await AuditEntry.get_or_none(id=entry_id, company_id=actor.caller.company_id)
-    if row is None or not actor.authz.grant("audit_entry", "read").everything:
+    if row is None or not actor.authz.check(AUDIT_ENTRY_READ):
         raise NotFound("audit_entry")
     return row
 
@@ -122,7 +122,7 @@ async def list_entries(
 ) -> Page[AuditEntry]:
     """The company's audit log, newest first, for those the policy lets read it."""
     check_first(first)
-    actor.authz.require_company("audit_entry", "read")
+    actor.authz.require(AUDIT_ENTRY_READ)
     query = AuditEntry.filter(company_id=actor.caller.company_id)
     for column, name in (("object_type", "objectType"), ("action", "action")):
         longest = AuditEntry._meta.fields_map[column].max_length  # type: ignore[attr-defined]

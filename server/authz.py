@@ -5,6 +5,10 @@ in ``policies/``. The server works out the caller's relation to an object from t
 and the caller's role assignments. Decisions are memoized per loaded policy, so a request
 pays for a handful of dictionary look-ups rather than for ``enforce()`` per row, and lists
 become one SQL filter (see ``Grant.q``).
+
+The API is ``Authorizer.scope`` / ``check`` / ``require`` over the typed permissions of
+``server.permissions`` (re-exported here); the caller's relation to an object comes from
+the object type's resolver in ``server.relations``.
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ import asyncio
 import contextlib
 import csv
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +26,9 @@ import casbin
 from tortoise.expressions import Q
 
 from server.errors import Forbidden, NotFound
+from server.permissions import *  # noqa: F403 - the typed permissions are part of this API
+from server.permissions import Permission
+from server.relations import RESOLVERS, Caller, OrgTree, RelationResolver
 from server.vocabulary import COMPANY_ROLES, OBJECT_ACTIONS, RELATIONS, ROLES
 
 log = logging.getLogger("jixiao.authz")
@@ -127,6 +133,7 @@ class CompiledPolicy:
         self.loaded_at = datetime.now(UTC)
         self.rule_count = len(enforcer.get_policy())
         self._memo: dict[tuple[str, str, str, str], frozenset[str]] = {}
+        self._holders: dict[tuple[str, Permission], dict[str, frozenset[str]]] = {}
 
     def relations(self, role: str, tenant: str, obj: str, act: str) -> frozenset[str]:
         """The relations under which ``role`` may do ``act`` on ``obj`` in ``tenant``."""
@@ -137,6 +144,19 @@ class CompiledPolicy:
                 rel for rel in RELATIONS if self._enforcer.enforce(role, tenant, obj, act, rel)
             )
             self._memo[key] = found
+        return found
+
+    def holders(self, tenant: str, perm: Permission) -> dict[str, frozenset[str]]:
+        """Every role allowed ``perm`` in ``tenant`` (by any relation), with its relations."""
+        key = (tenant, perm)
+        found = self._holders.get(key)
+        if found is None:
+            found = {
+                role: rels
+                for role in ROLES
+                if (rels := self.relations(role, tenant, perm.obj, perm.act))
+            }
+            self._holders[key] = found
         return found
 
     @classmethod
@@ -191,73 +211,24 @@ class PolicyStore:
                 await self.reload()
 
 
-# --------------------------------------------------------------------------- the caller
-@dataclass(frozen=True)
-class Caller:
-    """The signed-in person, with role assignments as (role, department id or None)."""
-
-    employee_id: UUID
-    company_id: UUID
-    tenant: str
-    department_id: UUID
-    session_id: UUID | None
-    assignments: tuple[tuple[str, UUID | None], ...]
-
-    @property
-    def roles(self) -> frozenset[str]:
-        # Every active person is an employee; the other roles come from assignments.
-        return frozenset({"employee", *(role for role, _ in self.assignments)})
-
-
-@dataclass(frozen=True)
-class OrgTree:
-    """Department parent links of one company, for subtree questions."""
-
-    children: dict[UUID, tuple[UUID, ...]]
-    parents: dict[UUID, UUID | None] = field(default_factory=dict)
-
-    @classmethod
-    def from_links(cls, links: Iterable[tuple[UUID, UUID | None]]) -> OrgTree:
-        children: dict[UUID, list[UUID]] = {}
-        parents: dict[UUID, UUID | None] = {}
-        for dept_id, parent_id in links:
-            parents[dept_id] = parent_id
-            if parent_id is not None:
-                children.setdefault(parent_id, []).append(dept_id)
-        return cls({k: tuple(v) for k, v in children.items()}, parents)
-
-    def chain(self, department_id: UUID | None) -> list[UUID]:
-        """The department and every department above it, nearest first."""
-        found: list[UUID] = []
-        while department_id is not None and department_id not in found:
-            found.append(department_id)
-            department_id = self.parents.get(department_id)
-        return found
-
-    def subtree(self, roots: Iterable[UUID]) -> frozenset[UUID]:
-        seen: set[UUID] = set()
-        stack = list(roots)
-        while stack:
-            node = stack.pop()
-            if node not in seen:
-                seen.add(node)
-                stack.extend(self.children.get(node, ()))
-        return frozenset(seen)
-
-
+# --------------------------------------------------------------------------- decisions
 @dataclass(frozen=True)
 class Grant:
-    """Which objects of one type an action covers for the caller."""
+    """Which objects of one type an action covers for the caller (``Authorizer.scope``)."""
 
     everything: bool = False
-    departments: frozenset[UUID] = frozenset()
+    departments: frozenset[UUID] = frozenset()  # "scope": the subtrees the roles are held over
     own: bool = False
     team: bool = False
     caller: Caller | None = field(default=None, compare=False)
+    # "self" for rows without an owner column, as the object type's resolver defines it
+    own_departments: frozenset[UUID] = field(default=frozenset(), compare=False)
+    empty: bool = field(init=False, compare=False)
 
-    @property
-    def empty(self) -> bool:
-        return not (self.everything or self.departments or self.own or self.team)
+    def __post_init__(self) -> None:
+        # read on every check: computed once
+        empty = not (self.everything or self.departments or self.own or self.team)
+        object.__setattr__(self, "empty", empty)
 
     def q(
         self, *, department: str, owner: str | None = None, manager: str | None = None
@@ -272,53 +243,78 @@ class Grant:
         if self.own:
             if owner is not None:
                 terms.append(Q(**{owner: self.caller.employee_id}))
-            else:  # a department's "self" is the caller's own department
-                terms.append(Q(**{department: self.caller.department_id}))
+            elif self.own_departments:
+                terms.append(Q(**{f"{department}__in": list(self.own_departments)}))
         if self.team and manager is not None:
             terms.append(Q(**{manager: self.caller.employee_id}))
         if not terms:
             return Q(**{f"{department}__in": []})
         return Q(*terms, join_type=Q.OR)
 
-    def allows(
-        self,
-        department_id: UUID | None,
-        owner_id: UUID | None = None,
-        manager_id: UUID | None = None,
-    ) -> bool:
+    def covers(self, resolver: RelationResolver, target: object, tree: OrgTree | None) -> bool:
+        """Whether the object ``target`` (placed by its type's resolver) is covered."""
         if self.everything:
             return True
         caller = self.caller
-        if caller is None:
-            return False
-        if department_id is not None and department_id in self.departments:
+        assert caller is not None
+        if self.own and resolver.is_self(caller, tree, target):
             return True
-        if self.own:
-            if owner_id is not None and owner_id == caller.employee_id:
-                return True
-            if owner_id is None and department_id == caller.department_id:
-                return True
-        return self.team and manager_id is not None and manager_id == caller.employee_id
+        if self.team and resolver.is_team(caller, tree, target):
+            return True
+        if self.departments:
+            for department_id in resolver.departments(target):
+                if department_id in self.departments:
+                    return True
+        return False
+
+
+# What makes an object of each type visible at all (``policy`` has no read).
+_READ = {
+    obj: Permission(obj, "read") for obj, actions in OBJECT_ACTIONS.items() if "read" in actions
+}
 
 
 class Authorizer:
-    """Per-request authorization for one caller; grants are computed once per (object, action)."""
+    """Per-request authorization for one caller: the one API every check goes through.
+
+    - ``scope(perm)``: the caller's grant for a permission, for SQL lists (``Grant.q``);
+    - ``check(perm, target)``: may the caller do it to this object (the object type's
+      relation resolver places ``target``; company-level objects pass no target);
+    - ``require(perm, target)``: the same, raising NOT_FOUND for an object out of sight
+      and FORBIDDEN for one seen but not to be acted on.
+    Grants are computed once per permission per request; decisions come from the policy's
+    per-version memo (``CompiledPolicy.relations``).
+    """
 
     def __init__(self, caller: Caller, policy: CompiledPolicy, tree: OrgTree | None) -> None:
         self.caller = caller
         self.policy = policy
         self._tree = tree
-        self._grants: dict[tuple[str, str], Grant] = {}
+        self._grants: dict[Permission, Grant] = {}
 
-    def grant(self, obj: str, act: str) -> Grant:
-        key = (obj, act)
-        cached = self._grants.get(key)
-        if cached is not None:
-            return cached
+    def attach_tree(self, tree: OrgTree) -> None:
+        """Give resolvers that need the org tree (plans) the tree, loaded by the caller."""
+        if self._tree is None:
+            self._tree = tree
+
+    @property
+    def has_tree(self) -> bool:
+        return self._tree is not None
+
+    def scope(self, perm: Permission, *, required: bool = False) -> Grant:
+        """What ``perm`` covers; with ``required``, FORBIDDEN when it covers nothing."""
+        found = self._grants.get(perm)
+        if found is None:
+            found = self._grants[perm] = self._grant(perm)
+        if required and found.empty:
+            raise Forbidden("forbidden", action=perm.act, object_type=perm.obj)
+        return found
+
+    def _grant(self, perm: Permission) -> Grant:
         everything = own = team = False
         roots: set[UUID] = set()
         for role in self.caller.roles:
-            rels = self.policy.relations(role, self.caller.tenant, obj, act)
+            rels = self.policy.relations(role, self.caller.tenant, perm.obj, perm.act)
             if not rels:
                 continue
             everything |= "company" in rels
@@ -333,47 +329,37 @@ class Authorizer:
         departments = (
             self._tree.subtree(roots) if roots and self._tree and not everything else frozenset()
         )
-        result = Grant(everything, departments, own, team, self.caller)
-        self._grants[key] = result
-        return result
+        own_departments: frozenset[UUID] = frozenset()
+        if own and not everything:
+            own_departments = RESOLVERS[perm.obj].own_departments(self.caller, self._tree)
+        return Grant(everything, departments, own, team, self.caller, own_departments)
 
-    def can(
-        self,
-        obj: str,
-        act: str,
-        department_id: UUID | None,
-        owner_id: UUID | None = None,
-        manager_id: UUID | None = None,
-    ) -> bool:
-        return self.grant(obj, act).allows(department_id, owner_id, manager_id)
+    def check(self, perm: Permission, target: object = None) -> bool:
+        grant = self._grants.get(perm) or self.scope(perm)
+        if grant.everything:  # the common case decides without placing the object
+            return True
+        if grant.empty:
+            return False
+        return grant.covers(RESOLVERS[perm.obj], target, self._tree)
 
-    def require(
-        self,
-        obj: str,
-        act: str,
-        department_id: UUID | None,
-        owner_id: UUID | None = None,
-        manager_id: UUID | None = None,
-    ) -> None:
-        """NOT_FOUND when the object is out of sight, FORBIDDEN when only the act is denied."""
-        if act != "read" and not self.can(obj, "read", department_id, owner_id, manager_id):
-            raise NotFound(obj)
-        if not self.can(obj, act, department_id, owner_id, manager_id):
-            if act == "read":
-                raise NotFound(obj)
-            raise Forbidden("forbidden", action=act, object_type=obj)
+    def require(self, perm: Permission, target: object = None) -> None:
+        """NOT_FOUND when the object is out of sight, FORBIDDEN when only the act is denied.
 
-    def require_company(self, obj: str, act: str) -> None:
-        """For company-level objects (connector configs...): only a company-wide grant will do."""
-        if not self.grant(obj, act).everything:
-            raise Forbidden("forbidden", action=act, object_type=obj)
+        Sight is the object type's ``read``. Company-level objects (no target) are never out
+        of sight, only forbidden.
+        """
+        if target is not None:
+            read = _READ.get(perm.obj)
+            if read is not None and perm != read and not self.check(read, target):
+                raise NotFound(perm.obj)
+        if not self.check(perm, target):
+            if perm.act == "read" and target is not None:
+                raise NotFound(perm.obj)
+            raise Forbidden("forbidden", action=perm.act, object_type=perm.obj)
 
-    def require_some(self, obj: str, act: str) -> Grant:
-        """For lists and company-level actions: the grant, or FORBIDDEN when it covers nothing."""
-        found = self.grant(obj, act)
-        if found.empty:
-            raise Forbidden("forbidden", action=act, object_type=obj)
-        return found
+    def holders(self, perm: Permission) -> dict[str, frozenset[str]]:
+        """Every role the policy lets do ``perm`` in the caller's tenant, with its relations."""
+        return self.policy.holders(self.caller.tenant, perm)
 
 
 def needs_tree(caller: Caller) -> bool:

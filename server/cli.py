@@ -1,4 +1,4 @@
-"""The ``jixiao`` command: serve, load the demo, check policy files."""
+"""The ``jixiao`` command: serve, load the demo, migrate the database, check policy files."""
 
 from __future__ import annotations
 
@@ -26,7 +26,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         print(f"jixiao: {exc}", file=sys.stderr)
         return 2
     # Schema (and the demo, with a progress bar) before uvicorn starts serving.
-    asyncio.run(_demo(settings, only_schema=not (args.demo or settings.demo)))
+    from server.migrator import MigrationError
+
+    try:
+        asyncio.run(_demo(settings, only_schema=not (args.demo or settings.demo)))
+    except MigrationError as exc:
+        print(f"jixiao: {exc}", file=sys.stderr)
+        return 1
     print(f"Jixiao on http://{args.host}:{args.port}/graphql  (database: {settings.database_url})")
     uvicorn.run(
         APP_FACTORY,
@@ -45,7 +51,7 @@ async def _demo(settings: Settings, *, only_schema: bool = False) -> int:
     from server.db import open_database
     from server.demo.load import demo_size, load_demo
 
-    db = await open_database(settings.database_url)
+    db = await open_database(settings.database_url, migrate=settings.auto_migrate, progress=print)
     try:
         with db:
             if only_schema:
@@ -66,6 +72,53 @@ async def _demo(settings: Settings, *, only_schema: bool = False) -> int:
         return 0
     finally:
         await db.close_connections()
+
+
+async def _migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from server import migrator
+    from server.db import connect, using
+
+    if args.make or args.check:
+        # Models against migration files: no database needed (CI runs --check).
+        ctx = await connect("sqlite://:memory:")
+        try:
+            if args.make:
+                paths = await migrator.make_migration(ctx.apps, "default", args.name)
+                for path in paths:
+                    print(f"Created {path}")
+                if not paths:
+                    print("No changes: the migrations describe the models.")
+                return 0
+            changes = await migrator.model_changes(ctx.apps, "default")
+        finally:
+            await ctx.close_connections()
+        if changes:
+            print("The models differ from the migrations in server/migrations/:", file=sys.stderr)
+            for change in changes:
+                print(f"  {change}", file=sys.stderr)
+            print(
+                "Write the migration: jixiao makemigrations --name <what_changed>", file=sys.stderr
+            )
+            return 1
+        print(f"Models and migrations agree (latest: {migrator.latest()}).")
+        return 0
+    ctx = await connect(settings.database_url)
+    try:
+        with using(ctx):
+            if args.list:
+                done = await migrator.applied(ctx.db())
+                for name in done:
+                    print(f"[X] {name}")
+                for name in await migrator.pending(ctx.db()):
+                    print(f"[ ] {name}")
+                return 0
+            await migrator.migrate(ctx.db(), target=args.to, progress=print)
+            return 0
+    except migrator.MigrationError as exc:
+        print(f"jixiao: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        await ctx.close_connections()
 
 
 def _policy_check(path: str | None, settings: Settings) -> int:
@@ -96,6 +149,15 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--demo", action="store_true", help="load the demo companies if absent")
     commands.add_parser("demo", help="load the demo companies into the configured database")
+    migrate = commands.add_parser("migrate", help="bring the database schema to this release")
+    migrate.add_argument("--to", metavar="MIGRATION", help="go to this migration (back or forth)")
+    migrate.add_argument("--list", action="store_true", help="show applied and pending migrations")
+    migrate.add_argument(
+        "--check", action="store_true", help="exit 1 if the models differ from the migrations"
+    )
+    make = commands.add_parser("makemigrations", help="write the migration for model changes")
+    make.add_argument("--name", help="what changed, e.g. add_plan_owner")
+    make.set_defaults(check=False, list=False, to=None)
     policy = commands.add_parser("policy", help="policy file tools")
     policy_commands = policy.add_subparsers(dest="policy_command", required=True)
     check = policy_commands.add_parser("check", help="validate model.conf and policy.csv")
@@ -121,6 +183,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"jixiao: {exc}", file=sys.stderr)
             return 2
         return asyncio.run(_demo(settings))
+    if args.command in {"migrate", "makemigrations"}:
+        args.make = args.command == "makemigrations"
+        return asyncio.run(_migrate(args, settings))
     return _policy_check(args.path, settings)
 
 

@@ -9,7 +9,8 @@ from urllib.parse import urlparse
 
 from tortoise.context import TortoiseContext, _current_context
 
-from server.models import MODEL_MODULES
+from server import migrator
+from server.migrator import Progress, apps_config
 
 
 def ensure_sqlite_folder(database_url: str) -> None:
@@ -20,10 +21,8 @@ def ensure_sqlite_folder(database_url: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
 
 
-async def open_database(
-    database_url: str, *, create_schema: bool = True, connection_name: str = "default"
-) -> TortoiseContext:
-    """Connect, create missing tables, and return the context owning the connections.
+async def connect(database_url: str, *, connection_name: str = "default") -> TortoiseContext:
+    """Connect without touching the schema (``jixiao migrate`` starts here).
 
     Tortoise caches prepared SQL per connection name, so a process that uses two database
     kinds one after the other (the test suite) gives each its own name.
@@ -34,15 +33,36 @@ async def open_database(
         await ctx.init(
             config={
                 "connections": {connection_name: database_url},
-                "apps": {
-                    "models": {"models": MODEL_MODULES, "default_connection": connection_name}
-                },
+                "apps": apps_config(connection_name),
             },
             use_tz=True,
             timezone="UTC",
         )
-        if create_schema:
-            await ctx.generate_schemas(safe=True)
+    return ctx
+
+
+async def open_database(
+    database_url: str,
+    *,
+    migrate: bool = True,
+    connection_name: str = "default",
+    progress: Progress | None = None,
+) -> TortoiseContext:
+    """Connect, bring the schema to the code's (``migrate``) or refuse a database that is
+    behind it, and return the context owning the connections.
+
+    Several processes may start at once: ``server.migrator`` lets one of them migrate.
+    """
+    ctx = await connect(database_url, connection_name=connection_name)
+    with using(ctx):
+        try:
+            if migrate:
+                await migrator.migrate(ctx.db(), progress=progress)
+            else:
+                await migrator.require_current(ctx.db())
+        except BaseException:
+            await ctx.close_connections()
+            raise
         if database_url.startswith("sqlite"):
             # SQLite keeps no planner statistics unless asked; without them it picks the
             # company index over primary keys and scans whole tenants.

@@ -1,4 +1,4 @@
-"""Domain errors: a stable code for clients and a message key translated per request.
+"""Domain errors: a stable code and reason for clients, a message key translated per request.
 
 Services raise these; the GraphQL layer turns them into ``extensions.code`` and a
 message in the caller's language. Anything else that escapes is a bug and is masked.
@@ -19,6 +19,114 @@ class ErrorCode(StrEnum):
     INTERNAL = "INTERNAL"
 
 
+class Reason(StrEnum):
+    """Why a request failed, finer than its code: ``extensions.reason``, stable for clients.
+
+    A domain error's reason follows from its message key (server/i18n.py): the key upper-cased,
+    or the alias in ``KEY_REASONS``. docs/api.md lists every member; tests/schema/
+    test_error_reasons.py keeps that list, this enum and the raise sites in step.
+    """
+
+    # UNAUTHENTICATED
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    BAD_CREDENTIALS = "BAD_CREDENTIALS"
+    LOGIN_THROTTLED = "LOGIN_THROTTLED"
+    TOKEN_INVALID = "TOKEN_INVALID"
+    # FORBIDDEN
+    FORBIDDEN = "FORBIDDEN"
+    OWN_ROLES = "OWN_ROLES"
+    # NOT_FOUND
+    NOT_FOUND = "NOT_FOUND"
+    # BAD_USER_INPUT: one field
+    REQUIRED = "REQUIRED"
+    TOO_LONG = "TOO_LONG"
+    INVALID_FORMAT = "INVALID_FORMAT"
+    INVALID_ID = "INVALID_ID"
+    WRONG_ID_TYPE = "WRONG_ID_TYPE"
+    PAGE_SIZE = "PAGE_SIZE"
+    BAD_CURSOR = "BAD_CURSOR"
+    DATE_RANGE = "DATE_RANGE"
+    DATES_ORDER = "DATES_ORDER"
+    PASSWORD_WEAK = "PASSWORD_WEAK"
+    USERNAME_DOMAIN = "USERNAME_DOMAIN"
+    TOO_MANY_RESULTS = "TOO_MANY_RESULTS"
+    TOO_MANY_ITEMS = "TOO_MANY_ITEMS"
+    NOTHING_TO_UPDATE = "NOTHING_TO_UPDATE"
+    PRIVATE_ADDRESS = "PRIVATE_ADDRESS"
+    PERIOD_INVALID = "PERIOD_INVALID"
+    PERIOD_BOUNDS = "PERIOD_BOUNDS"
+    UPLOAD_UNSUPPORTED = "UPLOAD_UNSUPPORTED"
+    POLICY_INVALID = "POLICY_INVALID"
+    # BAD_USER_INPUT: org chart and roles
+    INACTIVE_REFERENCE = "INACTIVE_REFERENCE"
+    SELF_MANAGER = "SELF_MANAGER"
+    MANAGER_CYCLE = "MANAGER_CYCLE"
+    DEPARTMENT_CYCLE = "DEPARTMENT_CYCLE"
+    ROOT_DEPARTMENT = "ROOT_DEPARTMENT"
+    ROLE_UNKNOWN = "ROLE_UNKNOWN"
+    ROLE_SCOPE = "ROLE_SCOPE"
+    # BAD_USER_INPUT: plans and indicators
+    WEIGHTS_NOT_100 = "WEIGHTS_NOT_100"
+    UNKNOWN_INDICATOR = "UNKNOWN_INDICATOR"
+    DUPLICATE_KEY = "DUPLICATE_KEY"
+    DUPLICATE_NAME = "DUPLICATE_NAME"
+    MUST_BE_POSITIVE = "MUST_BE_POSITIVE"
+    CAP_TOO_LOW = "CAP_TOO_LOW"
+    BANDS_INVALID = "BANDS_INVALID"
+    UNKNOWN_METRIC = "UNKNOWN_METRIC"
+    COMMENT_REQUIRED = "COMMENT_REQUIRED"
+    ROWS_INVALID = "ROWS_INVALID"
+    # BAD_USER_INPUT: the request itself
+    INVALID_QUERY = "INVALID_QUERY"
+    OPERATION_NAME_REQUIRED = "OPERATION_NAME_REQUIRED"
+    QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
+    TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
+    TOO_MANY_TOKENS = "TOO_MANY_TOKENS"
+    TOO_MANY_OPERATIONS = "TOO_MANY_OPERATIONS"
+    QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
+    QUERY_TOO_LARGE = "QUERY_TOO_LARGE"
+    BODY_TOO_LARGE = "BODY_TOO_LARGE"
+    QUERY_STRING_TOO_LARGE = "QUERY_STRING_TOO_LARGE"
+    TEXT_NUL = "TEXT_NUL"
+    TEXT_SURROGATE = "TEXT_SURROGATE"
+    INVALID_REQUEST = "INVALID_REQUEST"
+    METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+    UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
+    # CONFLICT
+    STALE_VERSION = "STALE_VERSION"
+    CHANGED_SINCE_READ = "CHANGED_SINCE_READ"
+    PLAN_MOVED = "PLAN_MOVED"
+    PLAN_LOCKED = "PLAN_LOCKED"
+    ILLEGAL_TRANSITION = "ILLEGAL_TRANSITION"
+    NO_APPROVAL_DUE = "NO_APPROVAL_DUE"
+    SYNC_BUSY = "SYNC_BUSY"
+    LAST_ADMIN = "LAST_ADMIN"
+    ROLE_EXISTS = "ROLE_EXISTS"
+    ALREADY_INACTIVE = "ALREADY_INACTIVE"
+    DEPARTMENT_NOT_EMPTY = "DEPARTMENT_NOT_EMPTY"
+    NAME_TAKEN = "NAME_TAKEN"
+    USERNAME_TAKEN = "USERNAME_TAKEN"
+    EMPLOYEE_NUMBER_TAKEN = "EMPLOYEE_NUMBER_TAKEN"
+    DEPARTMENT_NAME_TAKEN = "DEPARTMENT_NAME_TAKEN"
+    # INTERNAL
+    INTERNAL = "INTERNAL"
+
+
+# Message keys whose reason is not the key upper-cased.
+_ALIASES = {
+    "weights_total": Reason.WEIGHTS_NOT_100,
+    "query_cost": Reason.QUERY_TOO_COSTLY,
+    "query_invalid": Reason.INVALID_QUERY,
+}
+KEY_REASONS: dict[str, Reason] = {r.value.lower(): r for r in Reason} | _ALIASES
+
+
+def reason_for(key: str) -> Reason:
+    """The reason of a message key. A key without one is a bug (a test scans every raise
+    site); it answers INTERNAL rather than failing while an error is being reported."""
+    return KEY_REASONS.get(key, Reason.INTERNAL)
+
+
 class DomainError(Exception):
     """An expected failure a person can act on."""
 
@@ -29,6 +137,10 @@ class DomainError(Exception):
         self.field = field
         self.params = params
         super().__init__(key)
+
+    @property
+    def reason(self) -> Reason:
+        return reason_for(self.key)
 
 
 class Unauthenticated(DomainError):

@@ -1,7 +1,13 @@
-"""In-process publish/subscribe of changes, per company, for GraphQL subscriptions.
+"""The events of the domain, and the in-process bus left for sync progress.
 
-Events are published after the transaction commits, so a subscriber never hears of a change
-that was rolled back. A subscriber that falls more than ``QUEUE_SIZE`` events behind loses
+Domain events (``OrgChange``, ``PlanEvent``, ``FactsChanged``, ``NotificationRequested``)
+are durable: they are written to the outbox table in the transaction of their change
+(``server.outbox.emit``) and delivered from there (server.outbox), so nothing is lost to a
+slow subscriber or a restart. ``KINDS`` names each one in the table; ``to_payload`` and
+``from_payload`` turn them into JSON and back.
+
+Sync progress is high-frequency and ephemeral (the run row holds the truth): it stays on
+an in-process ``EventBus``, whose subscriber more than ``QUEUE_SIZE`` events behind loses
 the oldest ones rather than slowing everyone else down.
 """
 
@@ -9,10 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import dataclasses
+import types
+import typing
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
 QUEUE_SIZE = 256
@@ -72,9 +81,96 @@ class PlanEvent:
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
+@dataclass(frozen=True)
+class NotificationRequested:
+    """A reminder or alert to hand to the ``jixiao_deliver_notification`` plugins."""
+
+    company_id: UUID
+    channel: str
+    recipient: str
+    subject: str
+    body: str
+    kind: str = "reminder"
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+DomainEvent = OrgChange | PlanEvent | FactsChanged | NotificationRequested
+# The name of each durable event in outbox_event.kind: stored data, never rename one.
+KINDS: dict[type[Any], str] = {
+    OrgChange: "org.change",
+    PlanEvent: "plan.event",
+    FactsChanged: "facts.changed",
+    NotificationRequested: "notification",
+}
+BY_KIND = {kind: cls for cls, kind in KINDS.items()}
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, date):  # datetime is a date too
+        return value.isoformat()
+    if isinstance(value, frozenset):
+        return sorted(_encode(v) for v in value)
+    return value
+
+
+def _decode(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    if origin in (types.UnionType, typing.Union):
+        real = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _decode(real[0], value)
+    if origin is frozenset:
+        (inner,) = typing.get_args(hint)
+        return frozenset(_decode(inner, v) for v in value)
+    if hint is UUID:
+        return UUID(value)
+    if hint is datetime:
+        return datetime.fromisoformat(value)
+    if hint is date:
+        return date.fromisoformat(value)
+    return value
+
+
+def to_payload(event: DomainEvent) -> dict[str, Any]:
+    """The event as JSON (company_id is its own column)."""
+    return {
+        f.name: _encode(getattr(event, f.name))
+        for f in dataclasses.fields(event)
+        if f.name != "company_id"
+    }
+
+
+def from_payload(kind: str, company_id: UUID, payload: dict[str, Any]) -> DomainEvent:
+    cls = BY_KIND[kind]
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    values = {k: _decode(hints[k], v) for k, v in payload.items() if k in known}
+    return cls(company_id=company_id, **values)  # type: ignore[no-any-return]
+
+
 class EventBus(Generic[E]):
     def __init__(self) -> None:
         self._queues: dict[UUID, set[asyncio.Queue[E]]] = {}
+        # Woken at every new subscriber, so a caller can await "someone is listening"
+        # instead of guessing how long registering takes.
+        self._joined: set[asyncio.Future[None]] = set()
+
+    def subscriber_count(self, company_id: UUID) -> int:
+        return len(self._queues.get(company_id, ()))
+
+    async def until_subscribed(self, company_id: UUID, count: int = 1) -> None:
+        """Return once at least ``count`` subscribers of the company are registered
+        (events published from then on reach them); the caller bounds the wait."""
+        while self.subscriber_count(company_id) < count:
+            joined = asyncio.get_running_loop().create_future()
+            self._joined.add(joined)
+            try:
+                await joined
+            finally:
+                self._joined.discard(joined)
 
     def publish(self, event: E) -> None:
         for queue in self._queues.get(event.company_id, ()):
@@ -86,6 +182,9 @@ class EventBus(Generic[E]):
     async def subscribe(self, company_id: UUID) -> AsyncIterator[asyncio.Queue[E]]:
         queue: asyncio.Queue[E] = asyncio.Queue(maxsize=QUEUE_SIZE)
         self._queues.setdefault(company_id, set()).add(queue)
+        for joined in self._joined:
+            if not joined.done():
+                joined.set_result(None)
         try:
             yield queue
         finally:
@@ -95,7 +194,52 @@ class EventBus(Generic[E]):
                 self._queues.pop(company_id, None)
 
 
-org_events: EventBus[OrgChange] = EventBus()
+class Followers:
+    """Who follows one kind of durable event in this process, per company (the outbox's
+    ``Tail.follow`` counts them), so a caller can await "someone is listening"."""
+
+    def __init__(self) -> None:
+        self._counts: dict[UUID, int] = {}
+        self._joined: set[asyncio.Future[None]] = set()
+
+    def subscriber_count(self, company_id: UUID) -> int:
+        return self._counts.get(company_id, 0)
+
+    async def until_subscribed(self, company_id: UUID, count: int = 1) -> None:
+        """Return once at least ``count`` followers of the company listen (events committed
+        from then on reach them); the caller bounds the wait."""
+        while self.subscriber_count(company_id) < count:
+            joined = asyncio.get_running_loop().create_future()
+            self._joined.add(joined)
+            try:
+                await joined
+            finally:
+                self._joined.discard(joined)
+
+    @contextlib.contextmanager
+    def following(self, company_id: UUID) -> Iterator[None]:
+        self._counts[company_id] = self._counts.get(company_id, 0) + 1
+        for joined in self._joined:
+            if not joined.done():
+                joined.set_result(None)
+        try:
+            yield
+        finally:
+            left = self._counts.pop(company_id) - 1
+            if left:
+                self._counts[company_id] = left
+
+
 sync_events: EventBus[SyncProgress] = EventBus()
-fact_events: EventBus[FactsChanged] = EventBus()
-plan_events: EventBus[PlanEvent] = EventBus()
+# Durable events are not published here but read from the outbox; these only count who
+# follows them in this process.
+org_events = Followers()
+plan_events = Followers()
+fact_events = Followers()
+notification_events = Followers()
+FOLLOWERS: dict[str, Followers] = {
+    "org.change": org_events,
+    "plan.event": plan_events,
+    "facts.changed": fact_events,
+    "notification": notification_events,
+}

@@ -17,6 +17,7 @@ FIXED: dict[str, str] = {
     "a company plan covers the top department only": "公司级计划只覆盖最上级部门",
     "use level company for the top department": "最上级部门请使用公司级计划",
     "higher or lower": "higher（越高越好）或 lower（越低越好）",
+    "each source once": "每个数据源只能出现一次",
     "a qualitative indicator is rated 1-5": "定性指标按 1-5 分评分",
     "each indicator key once": "每个指标键只能出现一次",
     "company or department": "company（公司）或 department（部门）",

@@ -18,6 +18,7 @@ from server.db import open_database, using
 from server.demo.load import load_demo
 from server.metrics import MetricRegistry
 from server.models import ConnectorConfig
+from server.outbox import Dispatcher, Tail, plugin_consumers
 from server.plans.templates import seed_all_companies
 from server.secrets import SecretBox
 from server.services.auth import AuthService
@@ -39,9 +40,15 @@ class Runtime:
     engine: SyncEngine
     connector_configs: ConnectorConfigs
     metrics: MetricRegistry
+    # This process's reader of the outbox (subscriptions), and the durable dispatcher
+    # (runs its consumers only while this process holds the deployment's lease).
+    tail: Tail
+    dispatcher: Dispatcher
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     async def close(self) -> None:
+        await self.dispatcher.stop()
+        await self.tail.stop()
         for task in self.tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -73,7 +80,10 @@ async def start_runtime(
     watch_policies: bool = True,
     connection_name: str = "default",
     retry: RetryPolicy | None = None,
+    dispatch: bool | None = None,
 ) -> Runtime:
+    """``dispatch``: run the outbox dispatcher in the background (default: with the other
+    background tasks, ``watch_policies``); tests leave it off and call ``run_once``."""
     settings.validate()
     policies = PolicyStore(settings.policy_dir)  # refuses to start on a broken policy
     plugins = load_plugins(settings.plugins)
@@ -85,7 +95,14 @@ async def start_runtime(
         retry,
         allow_private=settings.allow_private_networks,
     )
-    db = await open_database(settings.database_url, connection_name=connection_name)
+    # Migrates to the code's schema first (one process at a time), or with
+    # JIXIAO_AUTO_MIGRATE=false refuses a database that is behind (server/migrator.py).
+    db = await open_database(
+        settings.database_url,
+        migrate=settings.auto_migrate,
+        connection_name=connection_name,
+        progress=log.info,
+    )
     runtime = Runtime(
         settings,
         db,
@@ -95,6 +112,8 @@ async def start_runtime(
         engine,
         ConnectorConfigs(engine),
         MetricRegistry.from_plugins(plugins),
+        tail=Tail(db),
+        dispatcher=Dispatcher(db, plugin_consumers(plugins.manager)),
     )
     if settings.demo:
         with using(db):
@@ -105,6 +124,10 @@ async def start_runtime(
         # Companies made before the library was seeded at creation; insert-or-ignore, so
         # every start (and several processes starting at once) leaves one copy of each.
         await seed_all_companies()
+    await runtime.tail.start()
+    await runtime.dispatcher.prepare()
+    if watch_policies if dispatch is None else dispatch:
+        runtime.dispatcher.start()
     if watch_policies and settings.policy_watch_seconds > 0:
         runtime.tasks.append(asyncio.create_task(policies.watch(settings.policy_watch_seconds)))
     if watch_policies and settings.sync_tick_seconds > 0:

@@ -45,6 +45,9 @@ class Settings:
     login_throttle_names: int = 10_000
     policy_watch_seconds: float = 2.0
     demo: bool = False
+    # Apply pending schema migrations at start-up; when false, a database that is behind
+    # the code is refused and `jixiao migrate` must be run first (server/migrator.py).
+    auto_migrate: bool = True
     log_level: str = "INFO"
     max_depth: int = 10
     max_aliases: int = 15
@@ -131,6 +134,7 @@ class Settings:
             login_throttle_names=integer("LOGIN_THROTTLE_NAMES", defaults.login_throttle_names),
             policy_watch_seconds=float(get("POLICY_WATCH_SECONDS", defaults.policy_watch_seconds)),
             demo=_bool(get("DEMO", defaults.demo)),
+            auto_migrate=_bool(get("AUTO_MIGRATE", defaults.auto_migrate)),
             log_level=get("LOG_LEVEL", defaults.log_level).upper(),
             max_query_cost=integer("MAX_QUERY_COST", defaults.max_query_cost),
             plugins=_names(env.get("JIXIAO_PLUGINS")),

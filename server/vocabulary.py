@@ -1,29 +1,199 @@
-"""The domain's fixed words, shared by models, policies, demo data and validation."""
+"""The domain's fixed words, shared by models, policies, demo data and validation.
+
+Every closed set is a ``StrEnum``: a member equals the text stored in the database (``Role.GM
+== "gm"``), so rows, policies and JSON keep their plain strings, and the GraphQL layer exposes
+each enum under the same name with upper-case values (``HALF_YEAR``). docs/plans.md and
+docs/connectors.md list the values; tests/schema/test_enums.py keeps both sides in step.
+"""
 
 from __future__ import annotations
 
-ROLES = ("gm", "vp", "hr_vp", "perf_admin", "dept_manager", "employee", "admin")
+from enum import StrEnum
+from typing import get_args
+
+from plugins import contract
+
+
+class Role(StrEnum):
+    GM = "gm"
+    VP = "vp"
+    HR_VP = "hr_vp"
+    PERF_ADMIN = "perf_admin"
+    DEPT_MANAGER = "dept_manager"
+    EMPLOYEE = "employee"
+    ADMIN = "admin"
+
+
+class DepartmentKind(StrEnum):
+    EXECUTIVE = "executive"
+    DIVISION = "division"
+    SALES = "sales"
+    MARKETING = "marketing"
+    PRODUCTION = "production"
+    QUALITY = "quality"
+    RND = "rnd"
+    SERVICE = "service"
+    HR = "hr"
+    FINANCE = "finance"
+    PROCUREMENT = "procurement"
+    LOGISTICS = "logistics"
+    IT = "it"
+    ADMIN = "admin"
+    OTHER = "other"
+
+
+class PlanState(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    RETURNED = "returned"
+    APPROVED = "approved"
+    FILED = "filed"
+    ACTIVE = "active"
+    EVALUATING = "evaluating"
+    FINALIZED = "finalized"
+    CLOSED = "closed"
+
+
+class PlanStep(StrEnum):
+    """Every workflow step a plan's history records: the actions a caller sends (the API's
+    ``PlanAction``) and ``start_review``, which the first sign-off takes by itself."""
+
+    SUBMIT = "submit"
+    START_REVIEW = "start_review"
+    RETURN = "return"
+    REDRAFT = "redraft"
+    APPROVE = "approve"
+    FILE = "file"
+    ACKNOWLEDGE = "acknowledge"
+    START_EVALUATION = "start_evaluation"
+    FINALIZE = "finalize"
+    CLOSE = "close"
+
+
+class PlanLevel(StrEnum):
+    COMPANY = "company"
+    DEPARTMENT = "department"
+
+
+class PeriodKind(StrEnum):
+    MONTH = "month"
+    QUARTER = "quarter"
+    HALF_YEAR = "half_year"
+    YEAR = "year"
+
+
+class Framework(StrEnum):
+    KPI = "KPI"
+    OKR = "OKR"
+
+
+class Direction(StrEnum):
+    """Whether more of an indicator is better (sales) or less (defect rate)."""
+
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
+class ScoringKind(StrEnum):
+    """How an indicator's completion becomes a score."""
+
+    RATIO = "ratio"
+    CAPPED = "capped"
+    BANDS = "bands"
+    RATING = "rating"
+
+
+class PlanChangeKind(StrEnum):
+    """One line of a diff between two versions."""
+
+    PLAN = "plan"
+    ADDED = "added"
+    REMOVED = "removed"
+    CHANGED = "changed"
+
+
+class PlanEventKind(StrEnum):
+    STATE = "state"
+    VERSION = "version"
+    COMMENT = "comment"
+
+
+class MatchBy(StrEnum):
+    """Which employee field a connector's ``employee_key`` is matched against."""
+
+    EMPLOYEE_NUMBER = "employee_number"
+    EMAIL = "email"
+    USERNAME = "username"
+
+
+class SyncStatus(StrEnum):
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class SyncTrigger(StrEnum):
+    MANUAL = "manual"
+    UPLOAD = "upload"
+    SCHEDULE = "schedule"
+
+
+# What a connector declares. plugins/ imports nothing of server/, so its contract spells these
+# as Literal types for plugin authors; the enums here must name exactly the same values.
+class ConnectorKind(StrEnum):
+    ATTENDANCE = "attendance"
+    SALES = "sales"
+    PRODUCTION = "production"
+    ERP = "erp"
+    OTHER = "other"
+
+
+class Aggregation(StrEnum):
+    """How a metric's daily facts combine into a longer period."""
+
+    SUM = "sum"
+    AVG = "avg"
+    LAST = "last"
+    MIN = "min"
+    MAX = "max"
+
+
+class ConfigFieldType(StrEnum):
+    STRING = "string"
+    INTEGER = "integer"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    URL = "url"
+    OBJECT = "object"
+    ARRAY = "array"
+
+
+class PluginStage(StrEnum):
+    """Where loading a plugin failed."""
+
+    IMPORT = "import"
+    REGISTER = "register"
+    CONNECTOR = "connector"
+
+
+for _enum, _literal in (
+    (ConnectorKind, contract.ConnectorKind),
+    (Aggregation, contract.Aggregation),
+    (ConfigFieldType, contract.FieldType),
+):
+    if {m.value for m in _enum} != set(get_args(_literal)):
+        raise RuntimeError(f"{_enum.__name__} differs from plugins.contract")
+
+
+ROLES = tuple(r.value for r in Role)
 # Roles held over the whole company; the others are held over a department subtree.
 COMPANY_ROLES = frozenset({"gm", "hr_vp", "perf_admin", "admin", "employee"})
 DEPARTMENT_ROLES = frozenset({"vp", "dept_manager"})
 
-DEPARTMENT_KINDS = (
-    "executive",
-    "division",
-    "sales",
-    "marketing",
-    "production",
-    "quality",
-    "rnd",
-    "service",
-    "hr",
-    "finance",
-    "procurement",
-    "logistics",
-    "it",
-    "admin",
-    "other",
-)
+DEPARTMENT_KINDS = tuple(k.value for k in DepartmentKind)
+
+PLAN_LEVELS = tuple(level.value for level in PlanLevel)
 
 # What the policy speaks of: object types with their actions, and the caller's relations.
 OBJECT_ACTIONS: dict[str, frozenset[str]] = {
@@ -58,6 +228,9 @@ OBJECT_ACTIONS: dict[str, frozenset[str]] = {
             "comment",
             "submit",
             "approve",
+            # approve, but only plans of one level (see PLAN_LEVELS and docs/plans.md)
+            "approve_company",
+            "approve_department",
             "return",
             "redraft",
             "file",
@@ -70,3 +243,7 @@ OBJECT_ACTIONS: dict[str, frozenset[str]] = {
     ),
 }
 RELATIONS = ("self", "team", "scope", "company")
+
+# Every plan level has its own approve action, so the policy can say who signs which plans.
+if not {f"approve_{level}" for level in PLAN_LEVELS} <= OBJECT_ACTIONS["plan"]:
+    raise RuntimeError("every plan level needs its approve_<level> action")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -136,6 +136,40 @@ async def api(runtime: Runtime) -> AsyncIterator[Api]:
         )
 
 
+def _fields(obj: object) -> dict[str, Any]:
+    """The object's attributes, its dicts copied (changed in place, they would compare equal)."""
+    return {k: dict(v) if isinstance(v, dict) else v for k, v in vars(obj).items()}
+
+
+def _shape(rt: Runtime) -> dict[str, Any]:
+    """What a test may change in the shared runtime only for its own duration."""
+    return {
+        "settings": rt.settings,
+        "policy files": {f.name: f.read_bytes() for f in sorted(rt.settings.policy_dir.iterdir())},
+        "policy in force": (rt.policies.current.rule_count, rt.policies.last_error is None),
+        "connectors": (dict(rt.plugins.connectors), dict(rt.plugins.sources)),
+        "metrics": (rt.metrics, _fields(rt.metrics)),
+        "engine": (rt.engine.policy, rt.engine.allow_private, rt.engine.heartbeat),
+        "auth": (rt.auth, rt.auth.throttle),
+    }
+
+
+@pytest.fixture(autouse=True)
+def runtime_restored(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail the test that leaves the shared runtime changed (policy folder, connector list,
+    settings, engine), rather than whichever later test happens to depend on it. Runs its
+    check after every other fixture of the test, monkeypatch included, has torn down."""
+    if "runtime" not in request.fixturenames:
+        yield
+        return
+    rt: Runtime = request.getfixturevalue("runtime")
+    before = _shape(rt)
+    yield
+    after = _shape(rt)
+    changed = [name for name in before if before[name] != after[name]]
+    assert not changed, f"the test left the shared runtime changed: {', '.join(changed)}"
+
+
 @pytest.fixture
 async def db(runtime: Runtime) -> AsyncIterator[Runtime]:
     """Direct ORM access inside the test (for setting up and checking rows)."""
@@ -149,6 +183,7 @@ class Sandbox:
 
     slug: str
     ids: dict[str, str]  # name -> global ID of departments and people
+    company_id: uuid.UUID  # for waiting on the company's event buses
 
     def user(self, local: str) -> str:
         return f"{local}@{self.slug}"
@@ -225,6 +260,6 @@ async def make_company(api: Api) -> Any:
                 ids[name] = encode("Department", dept.id)
             for local, row in rows.items():
                 ids[local] = encode("Employee", row.id)
-        return Sandbox(slug, ids)
+        return Sandbox(slug, ids, company.id)
 
     return factory

@@ -23,8 +23,10 @@ from schema.connectors.types import (
     ReprocessResult,
     SyncRun,
 )
+from schema.enums import MatchBy
 from schema.paging import page_info
 from schema.permissions import IsAuthenticated
+from server.authz import CONNECTOR_CONFIG_READ
 from server.errors import BadInput
 from server.events import sync_events
 from server.services import collection
@@ -59,7 +61,7 @@ class CreateConnectorConfigInput:
     secrets: JSON | None = strawberry.field(
         default=strawberry.UNSET, description="Write-only values; omitted or null: none."
     )
-    match_by: str = "employee_number"
+    match_by: MatchBy = MatchBy.EMPLOYEE_NUMBER
     schedule_minutes: int | None = None
     enabled: bool = True
 
@@ -71,7 +73,7 @@ class UpdateConnectorConfigInput:
     name: str | None = strawberry.UNSET
     settings: JSON | None = strawberry.UNSET
     secrets: JSON | None = strawberry.UNSET
-    match_by: str | None = strawberry.UNSET
+    match_by: MatchBy | None = strawberry.UNSET
     schedule_minutes: int | None = strawberry.UNSET
     enabled: bool | None = strawberry.UNSET
 
@@ -88,7 +90,7 @@ def _object(value: Any, field: str) -> dict[str, Any]:
 class ConnectorQuery:
     @strawberry.field(permission_classes=AUTH, description="Installed connector plugins.")
     def connectors(self, info: Info) -> list[Connector]:
-        info.context.actor.authz.require_company("connector_config", "read")
+        info.context.actor.authz.require(CONNECTOR_CONFIG_READ)
         plugins = info.context.runtime.plugins
         return [
             Connector.of(cls, plugins.sources[name])
@@ -97,7 +99,7 @@ class ConnectorQuery:
 
     @strawberry.field(permission_classes=AUTH, description="Plugins that failed to load.")
     def plugin_failures(self, info: Info) -> list[PluginFailure]:
-        info.context.actor.authz.require_company("connector_config", "read")
+        info.context.actor.authz.require(CONNECTOR_CONFIG_READ)
         return [
             PluginFailure(plugin=f.plugin, stage=f.stage, message=f.message)
             for f in info.context.runtime.plugins.failures

@@ -11,6 +11,15 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from plugins.contract import Connector as ConnectorClass
+from schema.enums import (
+    Aggregation,
+    ConfigFieldType,
+    ConnectorKind,
+    MatchBy,
+    PluginStage,
+    SyncStatus,
+    SyncTrigger,
+)
 from server import models as m
 
 
@@ -19,14 +28,14 @@ class MetricInfo:
     key: str
     name: str
     unit: str
-    aggregation: str
+    aggregation: Aggregation
     description: str
 
 
 @strawberry.type
 class ConfigFieldInfo:
     name: str
-    type: str
+    type: ConfigFieldType
     required: bool
     secret: bool = strawberry.field(description="Write-only: set it in `secrets`; never returned.")
     default: JSON | None
@@ -39,7 +48,7 @@ class Connector:
     name: str
     title: str
     version: str
-    kind: str
+    kind: ConnectorKind
     plugin: str
     accepts_upload: bool
     metrics: list[MetricInfo]
@@ -82,7 +91,7 @@ class Connector:
 @strawberry.type(description="A plugin that could not be loaded; the others work.")
 class PluginFailure:
     plugin: str
-    stage: str
+    stage: PluginStage
     message: str
 
 
@@ -91,8 +100,8 @@ class PluginFailure:
 )
 class SyncRun(relay.Node):
     id: relay.NodeID[str]
-    status: str
-    trigger: str
+    status: SyncStatus
+    trigger: SyncTrigger
     period_start: date
     period_end: date
     started_at: datetime
@@ -128,7 +137,7 @@ class ConnectorConfig(relay.Node):
     name: str
     settings: JSON
     secrets_set: list[str] = strawberry.field(description="Names of the secrets that are set.")
-    match_by: str
+    match_by: MatchBy
     schedule_minutes: int | None
     enabled: bool
     cursor: str | None

@@ -10,6 +10,7 @@ from strawberry.types import Info
 from strawberry.utils.str_converters import to_camel_case
 
 from schema import ids
+from schema.enums import DepartmentKind, Role
 from schema.org.types import Company, Department, Employee, RoleAssignment
 from schema.permissions import IsAuthenticated
 from server.errors import BadInput
@@ -29,7 +30,7 @@ def _optional_id(value: Any, type_name: str, field: str) -> Any:
 class CreateDepartmentInput:
     name: str
     parent_id: strawberry.ID
-    kind: str = "other"
+    kind: DepartmentKind = DepartmentKind.OTHER
     manager_id: strawberry.ID | None = None
     supervisor_id: strawberry.ID | None = None
 
@@ -40,7 +41,7 @@ class CreateDepartmentInput:
 )
 class UpdateDepartmentInput:
     name: str | None = strawberry.UNSET
-    kind: str | None = strawberry.UNSET
+    kind: DepartmentKind | None = strawberry.UNSET
     parent_id: strawberry.ID | None = strawberry.UNSET
     manager_id: strawberry.ID | None = strawberry.UNSET
     supervisor_id: strawberry.ID | None = strawberry.UNSET
@@ -82,10 +83,10 @@ class UpdateEmployeeInput:
 @strawberry.input
 class AssignRoleInput:
     employee_id: strawberry.ID
-    role: str
+    role: Role
     department_id: strawberry.ID | None = strawberry.field(
         default=None,
-        description="For vp and dept_manager: the department subtree they hold it over.",
+        description="For VP and DEPT_MANAGER: the department subtree they hold it over.",
     )
 
 

@@ -9,6 +9,7 @@ from schema import ids
 from schema.org.types import Company, Department, Employee, EmployeeConnection, RoleAssignment
 from schema.permissions import IsAuthenticated
 from server import models as m
+from server.authz import ROLE_ASSIGNMENT_READ
 from server.errors import NotFound
 from server.services import company, departments, employees
 
@@ -25,7 +26,7 @@ async def role_assignment_node(info: Info, raw: object) -> RoleAssignment:
     if row is None:
         raise NotFound("role_assignment")
     owner = await employees.get_employee(actor, row.employee_id)  # type: ignore[arg-type]
-    actor.authz.require("role_assignment", "read", *employees.position(owner))
+    actor.authz.require(ROLE_ASSIGNMENT_READ, employees.position(owner))
     return RoleAssignment.of(row)
 
 

@@ -1,8 +1,12 @@
-"""Live changes to the org chart, filtered per event by what the subscriber may see."""
+"""Live changes to the org chart, filtered per event by what the subscriber may see.
+
+Events come from the outbox (server.outbox.Tail): a subscriber that falls behind reads the
+ones it missed from the table instead of losing them."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from datetime import datetime
 
 import strawberry
@@ -10,9 +14,9 @@ from strawberry.types import Info
 
 from schema import ids
 from schema.permissions import IsAuthenticated
-from server.authz import Authorizer
+from server.authz import DEPARTMENT_READ, EMPLOYEE_READ, ROLE_ASSIGNMENT_READ, Authorizer
+from server.events import KINDS
 from server.events import OrgChange as Event
-from server.events import org_events
 
 TYPE_NAMES = {
     "department": "Department",
@@ -20,7 +24,11 @@ TYPE_NAMES = {
     "role_assignment": "RoleAssignment",
 }
 # What a subscriber must be allowed to read to hear of a change to each kind of object.
-READ_AS = {"department": "department", "employee": "employee", "role_assignment": "role_assignment"}
+READ_AS = {
+    "department": DEPARTMENT_READ,
+    "employee": EMPLOYEE_READ,
+    "role_assignment": ROLE_ASSIGNMENT_READ,
+}
 
 
 @strawberry.type(
@@ -34,10 +42,10 @@ class OrgChange:
 
 
 def _visible(authz: Authorizer, event: Event) -> bool:
-    obj = READ_AS[event.object_type]
+    perm = READ_AS[event.object_type]
     if event.object_type == "department":
-        return authz.can(obj, "read", event.department_id)
-    return authz.can(obj, "read", event.department_id, event.owner_id, event.manager_id)
+        return authz.check(perm, event.department_id)
+    return authz.check(perm, (event.department_id, event.owner_id, event.manager_id))
 
 
 @strawberry.type
@@ -48,9 +56,11 @@ class OrgSubscription:
     )
     async def org_changes(self, info: Info) -> AsyncGenerator[OrgChange, None]:
         context = info.context
-        async with org_events.subscribe(context.actor.caller.company_id) as queue:
-            while True:
-                event = await queue.get()
+        follow = context.runtime.tail.follow(context.actor.caller.company_id, {KINDS[Event]})
+        async with aclosing(follow) as events:
+            async for stored in events:
+                event = stored.event
+                assert isinstance(event, Event)
                 # Decided as the subscriber stands now, under the policy in force now: signed
                 # out or deactivated ends the subscription (UNAUTHENTICATED), a revoked role
                 # stops the events it granted. One statement per event; events are rare.

@@ -9,9 +9,17 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from schema.enums import DepartmentKind, Role
 from schema.loaders import MISSING, peek
 from schema.paging import page_info
 from server import models as m
+from server.authz import (
+    DEPARTMENT_READ,
+    EMPLOYEE_READ,
+    EMPLOYEE_READ_INACTIVE,
+    EMPLOYEE_READ_PERSONAL,
+    ROLE_ASSIGNMENT_READ,
+)
 from server.masking import mask_email, mask_employee_number, mask_hire_date, mask_phone
 from server.paging import Page
 from server.services.employees import list_employees, position
@@ -38,7 +46,7 @@ class Company(relay.Node):
 class Department(relay.Node):
     id: relay.NodeID[str]
     name: str
-    kind: str
+    kind: DepartmentKind
     is_active: bool
     row: strawberry.Private[m.Department]
 
@@ -56,7 +64,7 @@ class Department(relay.Node):
     async def children(self, info: Info) -> list[Department]:
         authz = info.context.actor.authz
         rows = await info.context.loaders.children.load(self.row.id)
-        return [Department.of(d) for d in rows if authz.can("department", "read", d.id)]
+        return [Department.of(d) for d in rows if authz.check(DEPARTMENT_READ, d.id)]
 
     @strawberry.field(description="The department's manager.")
     def manager(self, info: Info) -> Employee | None:
@@ -101,7 +109,7 @@ class Employee(relay.Node):
         description="True when the caller may see this person's personal data unmasked."
     )
     def personal_data_visible(self, info: Info) -> bool:
-        return info.context.actor.authz.can("employee", "read_personal", *position(self.row))
+        return info.context.actor.authz.check(EMPLOYEE_READ_PERSONAL, position(self.row))
 
     @strawberry.field(
         description="Mobile phone; masked (138****5678) for callers outside the person's line."
@@ -138,7 +146,7 @@ class Employee(relay.Node):
     @strawberry.field(description="Roles held; empty unless the caller may see them.")
     async def roles(self, info: Info) -> list[RoleAssignment]:
         authz = info.context.actor.authz
-        if not authz.can("role_assignment", "read", *position(self.row)):
+        if not authz.check(ROLE_ASSIGNMENT_READ, position(self.row)):
             return []
         rows = await info.context.loaders.roles.load(self.row.id)
         return [RoleAssignment.of(r) for r in rows]
@@ -149,7 +157,7 @@ class Employee(relay.Node):
 )
 class RoleAssignment(relay.Node):
     id: relay.NodeID[str]
-    role: str
+    role: Role
     row: strawberry.Private[m.RoleAssignment]
 
     @classmethod
@@ -209,16 +217,16 @@ def employee_ref(info: Info, employee_id: object) -> Any:
 
 
 def _department_if_visible(info: Info, row: m.Department | None) -> Department | None:
-    if row is None or not info.context.actor.authz.can("department", "read", row.id):
+    if row is None or not info.context.actor.authz.check(DEPARTMENT_READ, row.id):
         return None
     return Department.of(row)
 
 
 def _employee_if_visible(info: Info, row: m.Employee | None) -> Employee | None:
     authz = info.context.actor.authz
-    if row is None or not authz.can("employee", "read", *position(row)):
+    if row is None or not authz.check(EMPLOYEE_READ, position(row)):
         return None
-    if not row.is_active and not authz.can("employee", "read_inactive", *position(row)):
+    if not row.is_active and not authz.check(EMPLOYEE_READ_INACTIVE, position(row)):
         return None
     return Employee.of(row)
 

@@ -10,6 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from schema import ids
+from schema.enums import Direction, ScoringKind
 from schema.permissions import IsAuthenticated
 from schema.plans.types import Plan
 from server.plans.indicator_patch import MAX_CHANGES, patch_indicators
@@ -40,9 +41,7 @@ class BandInput:
     "cannot be null."
 )
 class ScoringPatch:
-    rule: str | None = strawberry.field(
-        default=strawberry.UNSET, description="ratio, capped, bands or rating"
-    )
+    rule: ScoringKind | None = strawberry.UNSET
     cap: Decimal | None = strawberry.UNSET
     bands: list[BandInput] | None = strawberry.UNSET
 
@@ -58,9 +57,7 @@ class IndicatorPatch:
     unit: str | None = strawberry.UNSET
     weight: Decimal | None = strawberry.UNSET
     target: Decimal | None = strawberry.UNSET
-    direction: str | None = strawberry.field(
-        default=strawberry.UNSET, description="higher or lower"
-    )
+    direction: Direction | None = strawberry.UNSET
     data_source: str | None = strawberry.field(
         default=strawberry.UNSET, description="manual, or a metric key"
     )

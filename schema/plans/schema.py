@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -12,6 +13,15 @@ import strawberry
 from strawberry.types import Info
 
 from schema import ids
+from schema.enums import (
+    DepartmentKind,
+    Direction,
+    Framework,
+    PeriodKind,
+    PlanLevel,
+    PlanState,
+    ScoringKind,
+)
 from schema.permissions import IsAuthenticated
 from schema.plans.indicators import BandInput, IndicatorMutation
 from schema.plans.types import (
@@ -22,7 +32,7 @@ from schema.plans.types import (
     PlanEventPayload,
     Template,
 )
-from server.events import plan_events
+from server.events import KINDS, PlanEvent
 from server.models import Plan as PlanRow
 from server.plans import comments, review, service, templates
 from server.plans.access import PlanView, covered_departments
@@ -48,7 +58,7 @@ class PlanAction(Enum):
 
 @strawberry.input
 class ScoringInput:
-    rule: str = "ratio"
+    rule: ScoringKind = ScoringKind.RATIO
     cap: Decimal | None = None
     bands: list[BandInput] | None = None
 
@@ -63,7 +73,7 @@ class IndicatorInput:
     )
     description: str = ""
     unit: str = ""
-    direction: str = "higher"
+    direction: Direction = Direction.HIGHER
     data_source: str = strawberry.field(default="manual", description="manual, or a metric key")
     scoring: ScoringInput | None = None
     qualitative: bool = False
@@ -80,8 +90,8 @@ class DeadlinesInput:
 @strawberry.input(description="Give indicators, or a template, or a plan to copy (last period's).")
 class CreatePlanInput:
     name: str
-    level: str
-    period_kind: str
+    level: PlanLevel
+    period_kind: PeriodKind
     period_start: date
     period_end: date
     deadlines: DeadlinesInput
@@ -102,8 +112,8 @@ class UpdatePlanInput:
 @strawberry.input
 class TemplateInput:
     name: str
-    framework: str = "KPI"
-    department_kind: str = "other"
+    framework: Framework = Framework.KPI
+    department_kind: DepartmentKind = DepartmentKind.OTHER
     description: str = ""
     indicators: list[IndicatorInput] = strawberry.field(default_factory=list)
 
@@ -146,7 +156,9 @@ def _deadlines(d: DeadlinesInput) -> dict[str, date]:
 @strawberry.type
 class PlanQuery:
     @strawberry.field(permission_classes=AUTH, description="The template library.")
-    async def templates(self, info: Info, department_kind: str | None = None) -> list[Template]:
+    async def templates(
+        self, info: Info, department_kind: DepartmentKind | None = None
+    ) -> list[Template]:
         return [
             Template.of(t)
             for t in await templates.list_templates(info.context.actor, department_kind)
@@ -158,7 +170,7 @@ class PlanQuery:
         info: Info,
         period_start: date | None = None,
         period_end: date | None = None,
-        state: str | None = None,
+        state: PlanState | None = None,
     ) -> list[Plan]:
         rows = await service.list_plans(
             info.context.actor, period_start=period_start, period_end=period_end, state=state
@@ -347,9 +359,12 @@ class PlanSubscription:
     )
     async def plan_events(self, info: Info) -> AsyncGenerator[PlanEventPayload, None]:
         context = info.context
-        async with plan_events.subscribe(context.actor.caller.company_id) as queue:
-            while True:
-                event = await queue.get()
+        # From the outbox: a subscriber that falls behind reads what it missed from the table.
+        follow = context.runtime.tail.follow(context.actor.caller.company_id, {KINDS[PlanEvent]})
+        async with aclosing(follow) as events:
+            async for stored in events:
+                event = stored.event
+                assert isinstance(event, PlanEvent)
                 # Decided per event, as the subscriber stands now (signed out or deactivated
                 # ends the subscription, revoked roles take effect) and with the state the
                 # plan is in now: drafts stay private.

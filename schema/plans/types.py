@@ -4,17 +4,34 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from schema.enums import (
+    DepartmentKind,
+    Direction,
+    Framework,
+    PeriodKind,
+    PlanChangeKind,
+    PlanEventKind,
+    PlanLevel,
+    PlanState,
+    PlanStep,
+    Role,
+    ScoringKind,
+)
 from schema.org.types import Department, Employee, visible_employee
+from schema.plans import steps
 from server import models as m
-from server.plans import workflow
+from server.authz import DEPARTMENT_READ
 from server.plans.progress import DepartmentProgress
 from server.plans.versions import Change
+
+if TYPE_CHECKING:
+    from schema.plans.schema import PlanAction
 
 
 @strawberry.type
@@ -29,7 +46,7 @@ class Band:
     description="How an indicator is scored: ratio, capped ratio, threshold bands, or a 1-5 rating."
 )
 class Scoring:
-    rule: str
+    rule: ScoringKind
     cap: Decimal | None
     bands: list[Band]
 
@@ -55,7 +72,7 @@ class Indicator:
     unit: str
     weight: Decimal
     target: Decimal | None
-    direction: str
+    direction: Direction
     data_source: str
     scoring: Scoring
     qualitative: bool
@@ -96,8 +113,8 @@ class Indicator:
 class Template(relay.Node):
     id: relay.NodeID[str]
     name: str
-    framework: str
-    department_kind: str
+    framework: Framework
+    department_kind: DepartmentKind
     description: str
     indicators: list[Indicator]
 
@@ -178,7 +195,7 @@ class PlanComment(relay.Node):
     description="A sign-off the plan needs; current when given for the current version."
 )
 class PlanApproval:
-    role: str
+    role: Role
     division: Department | None
     approved_version: int | None
     approved_at: datetime | None
@@ -187,9 +204,9 @@ class PlanApproval:
 
 @strawberry.type
 class PlanTransition:
-    from_state: str
-    to_state: str
-    action: str
+    from_state: PlanState
+    to_state: PlanState
+    action: PlanStep
     comment: str
     at: datetime
     row: strawberry.Private[m.PlanTransition]
@@ -203,12 +220,12 @@ class PlanTransition:
 class Plan(relay.Node):
     id: relay.NodeID[str]
     name: str
-    level: str
-    period_kind: str
+    level: PlanLevel
+    period_kind: PeriodKind
     period_start: date
     period_end: date
     deadlines: Deadlines
-    state: str
+    state: PlanState
     version: int
     row: strawberry.Private[m.Plan]
 
@@ -232,14 +249,15 @@ class Plan(relay.Node):
             row=row,
         )
 
-    @strawberry.field(description="Workflow actions possible from the current state.")
-    def next_steps(self) -> list[str]:
-        return workflow.next_steps(self.row.state)
+    @strawberry.field(description=steps.DESCRIPTION)
+    async def next_steps(self, info: Info) -> list[Annotated[PlanAction, steps.LAZY]]:
+        return await steps.next_steps(info, self.row)
 
-    @strawberry.field
+    @strawberry.field(description="The departments covered that the caller may see.")
     async def departments(self, info: Info) -> list[Department]:
         rows = await info.context.loaders.plan_departments.load(self.row.id)
-        return [Department.of(d) for d in rows]
+        authz = info.context.actor.authz
+        return [Department.of(d) for d in rows if authz.check(DEPARTMENT_READ, d.id)]
 
     @strawberry.field(description="The indicators of the current version.")
     async def indicators(self, info: Info) -> list[Indicator]:
@@ -283,7 +301,9 @@ class Plan(relay.Node):
         divisions = await info.context.loaders.department.load_many(
             [a.department_id for a in rows if a.department_id is not None]
         )
-        by_id = {d.id: Department.of(d) for d in divisions if d is not None}
+        authz = info.context.actor.authz  # a division out of sight is null, like any reference
+        seen = [d for d in divisions if d is not None and authz.check(DEPARTMENT_READ, d.id)]
+        by_id = {d.id: Department.of(d) for d in seen}
         result = []
         for a in rows:
             division = by_id.get(a.department_id)
@@ -316,7 +336,7 @@ class Plan(relay.Node):
 
 @strawberry.type(description="One difference between two versions.")
 class PlanChange:
-    kind: str
+    kind: PlanChangeKind
     field: str
     indicator_key: str | None
     indicator_name: str | None
@@ -340,7 +360,7 @@ class PlanChange:
 @strawberry.type
 class PlanStanding:
     plan: Plan
-    waiting_on: list[str]
+    waiting_on: list[Role]
     submission_overdue: bool
     review_overdue: bool
 
@@ -373,7 +393,7 @@ class DepartmentPlanProgress:
 @strawberry.type
 class PlanEventPayload:
     plan_id: strawberry.ID
-    kind: str
-    state: str
+    kind: PlanEventKind
+    state: PlanState
     detail: str
     at: datetime

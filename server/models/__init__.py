@@ -5,6 +5,7 @@ from __future__ import annotations
 from server.models.access import RoleAssignment, Session
 from server.models.audit import AuditEntry
 from server.models.org import Company, Department, Employee
+from server.models.outbox import OutboxConsumer, OutboxEvent, OutboxLease
 from server.models.plans import (
     Indicator,
     Plan,
@@ -22,6 +23,7 @@ MODEL_MODULES = [
     "server.models.audit",
     "server.models.sync",
     "server.models.plans",
+    "server.models.outbox",
 ]
 
 __all__ = [
@@ -33,6 +35,9 @@ __all__ = [
     "Employee",
     "Indicator",
     "MetricFact",
+    "OutboxConsumer",
+    "OutboxEvent",
+    "OutboxLease",
     "Plan",
     "PlanApproval",
     "PlanComment",

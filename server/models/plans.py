@@ -5,20 +5,11 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-PLAN_STATES = (
-    "draft",
-    "submitted",
-    "in_review",
-    "returned",
-    "approved",
-    "filed",
-    "active",
-    "evaluating",
-    "finalized",
-    "closed",
-)
-PUBLISHED_STATES = ("active", "evaluating", "finalized", "closed")
-PERIOD_KINDS = ("month", "quarter", "half_year", "year")
+from server.vocabulary import PeriodKind, PlanState
+
+PLAN_STATES = tuple(PlanState)
+PUBLISHED_STATES = (PlanState.ACTIVE, PlanState.EVALUATING, PlanState.FINALIZED, PlanState.CLOSED)
+PERIOD_KINDS = tuple(PeriodKind)
 
 
 class Template(Model):

@@ -5,8 +5,10 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-MATCH_BY = ("employee_number", "email", "username")
-RUN_STATUSES = ("running", "succeeded", "failed")
+from server.vocabulary import MatchBy, SyncStatus
+
+MATCH_BY = tuple(MatchBy)
+RUN_STATUSES = tuple(SyncStatus)
 
 
 class ConnectorConfig(Model):
@@ -129,3 +131,32 @@ class QuarantinedRecord(Model):
     class Meta:
         table = "quarantined_record"
         unique_together = (("config", "source_id", "metric"),)
+
+
+class MetricSource(Model):
+    """One entry of a company's declared order of sources for a metric (server.metrics).
+
+    When several sources hold facts for the same person, metric and period, the facts of
+    one source count, never a sum across sources: the first of this order that has any,
+    then the default order. ``source`` is a connector name (``wecom_checkin``) or one
+    connector config's id. ``aggregation`` says how that source's facts combine when no
+    installed connector declares the metric any more (its plugin was removed); while one
+    does, the connector's own declaration applies.
+    """
+
+    id = fields.UUIDField(primary_key=True)
+    company: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Company", related_name="metric_sources", on_delete=fields.CASCADE
+    )
+    metric = fields.CharField(max_length=64)
+    source = fields.CharField(max_length=64)
+    position = fields.IntField()  # 0 wins over 1
+    aggregation = fields.CharField(max_length=8, null=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    company_id: object
+
+    class Meta:
+        table = "metric_source"
+        # The lookup joins on (company, metric, source); the key leads with them.
+        unique_together = (("company", "metric", "source"),)

@@ -1,10 +1,12 @@
-"""Who sees which plan, decided by policy over the departments a plan covers.
+"""Who sees and acts on which plan: the policy, through ``server.authz``, nothing else.
 
-A plan covers departments (a company plan covers the top of the tree). Relations:
-``scope`` - a covered department lies in the subtree the caller's role is held over;
-``self`` - the plan covers the caller's own department or one above it (so everybody's
-company plan and department plan are "theirs"); ``company`` - anywhere in the tenant.
-``read`` shows a plan in any state; ``read_published`` only once it is active or later.
+A plan's relation to the caller is found by the plan resolver in ``server.relations``:
+``scope`` when a department it covers lies in the subtree a role is held over, ``self`` when
+it covers the caller's own department or one above it (so everybody's company plan and
+department plan are "theirs"), ``company`` anywhere in the tenant. ``read`` shows a plan in
+any state; ``read_published`` only once it is active or later. This module only adds what
+is particular to plans: the two kinds of read, and approving by level (``approve`` or
+``approve_<level>``, see docs/plans.md).
 """
 
 from __future__ import annotations
@@ -16,71 +18,89 @@ from uuid import UUID
 from tortoise.expressions import Q
 
 from server.audit import Actor
+from server.authz import (
+    DEPARTMENT_READ,
+    PLAN_APPROVE,
+    PLAN_READ,
+    PLAN_READ_PUBLISHED,
+    Authorizer,
+    Permission,
+    approve_permissions,
+    plan_permission,
+)
 from server.errors import Forbidden, NotFound
 from server.models import Plan
 from server.models.plans import PUBLISHED_STATES
 from server.org_tree import org_tree
 
 
+def _permission(step: Permission | str) -> Permission:
+    """A step named by the workflow (``submit``, ``update``...) as its permission."""
+    return plan_permission(step) if isinstance(step, str) else step
+
+
+def permissions_for(step: Permission | str, level: str | None) -> tuple[Permission, ...]:
+    """What allows a step on a plan of ``level``: approving is ``approve`` or, for one level
+    only, ``approve_<level>``; any other step is its own action."""
+    perm = _permission(step)
+    return approve_permissions(level) if perm == PLAN_APPROVE and level else (perm,)
+
+
 @dataclass(frozen=True)
 class PlanView:
-    """The caller's standing towards plans: their department and its ancestors."""
+    """The caller's authorizer, with the org tree the plan resolver needs."""
 
     actor: Actor
-    own_chain: frozenset[UUID]
 
     @classmethod
     async def of(cls, actor: Actor) -> PlanView:
-        tree = await org_tree(actor.caller.company_id)
-        return cls(actor, frozenset(tree.chain(actor.caller.department_id)))
+        if not actor.authz.has_tree:
+            actor.authz.attach_tree(await org_tree(actor.caller.company_id))
+        return cls(actor)
 
-    def can(self, act: str, covered: Iterable[UUID]) -> bool:
-        grant = self.actor.authz.grant("plan", act)
-        if grant.everything:
-            return True
-        covered = set(covered)
-        return bool(grant.departments & covered) or (grant.own and bool(covered & self.own_chain))
+    @property
+    def authz(self) -> Authorizer:
+        return self.actor.authz
+
+    def can(
+        self, step: Permission | str, covered: Iterable[UUID], level: str | None = None
+    ) -> bool:
+        covered = frozenset(covered)
+        return any(self.authz.check(p, covered) for p in permissions_for(step, level))
 
     def visible(self, plan: Plan, covered: Iterable[UUID]) -> bool:
-        covered = set(covered)
-        return self.can("read", covered) or (
-            plan.state in PUBLISHED_STATES and self.can("read_published", covered)
+        covered = frozenset(covered)
+        return self.authz.check(PLAN_READ, covered) or (
+            plan.state in PUBLISHED_STATES and self.authz.check(PLAN_READ_PUBLISHED, covered)
         )
 
-    def require(self, plan: Plan, covered: Iterable[UUID], act: str) -> None:
-        covered = set(covered)
+    def require(self, plan: Plan, covered: Iterable[UUID], step: Permission | str) -> None:
+        covered = frozenset(covered)
         if not self.visible(plan, covered):
             raise NotFound("plan")
-        if act != "read" and not self.can(act, covered):
-            raise Forbidden("forbidden", action=act, object_type="plan")
+        perms = permissions_for(step, plan.level)
+        if perms[0] != PLAN_READ and not any(self.authz.check(p, covered) for p in perms):
+            raise Forbidden("forbidden", action=perms[0].act, object_type="plan")
 
-    def require_each(self, act: str, departments: Iterable[UUID]) -> None:
-        """Each department in the caller's scope for ``act`` on plans, on its own.
+    def require_each(self, step: Permission | str, departments: Iterable[UUID]) -> None:
+        """Each department in the caller's scope for ``step`` on plans, on its own.
 
         ``can`` asks whether a plan touches the caller's scope at all; a plan's departments
         must each be the caller's to put on it or take off it. A department the caller may
         not even see answers NOT_FOUND, one merely outside their scope FORBIDDEN.
         """
+        perm = _permission(step)
         for department_id in sorted(departments, key=str):
-            if not self.actor.authz.can("department", "read", department_id):
-                raise NotFound("department")
-            if not self.can(act, {department_id}):
-                raise Forbidden("forbidden", action=act, object_type="plan")
-
-    def _departments_q(self, act: str) -> Q | None:
-        """None: every plan; otherwise a filter on covered departments."""
-        grant = self.actor.authz.grant("plan", act)
-        if grant.everything:
-            return None
-        allowed = set(grant.departments) | (set(self.own_chain) if grant.own else set())
-        return Q(departments__id__in=list(allowed))
+            self.authz.require(DEPARTMENT_READ, department_id)
+            if not self.authz.check(perm, frozenset({department_id})):
+                raise Forbidden("forbidden", action=perm.act, object_type="plan")
 
     def list_filter(self) -> Q | None:
         """SQL for the plans this caller may list (None = all of the company's)."""
-        full = self._departments_q("read")
-        published = self._departments_q("read_published")
+        full = self.authz.scope(PLAN_READ).q(department="departments__id")
         if full is None:
             return None
+        published = self.authz.scope(PLAN_READ_PUBLISHED).q(department="departments__id")
         published_q = Q(state__in=list(PUBLISHED_STATES))
         if published is not None:
             published_q &= published
@@ -97,10 +117,12 @@ async def covered_departments(plan_ids: Iterable[UUID]) -> dict[UUID, set[UUID]]
     return found
 
 
-async def load_plan(view: PlanView, plan_id: UUID, act: str = "read") -> tuple[Plan, set[UUID]]:
+async def load_plan(
+    view: PlanView, plan_id: UUID, step: Permission | str = PLAN_READ
+) -> tuple[Plan, set[UUID]]:
     plan = await Plan.get_or_none(id=plan_id, company_id=view.actor.caller.company_id)
     if plan is None:
         raise NotFound("plan")
     covered = (await covered_departments([plan.id])).get(plan.id, set())
-    view.require(plan, covered, act)
+    view.require(plan, covered, step)
     return plan, covered

@@ -8,6 +8,7 @@ from tortoise.transactions import in_transaction
 
 from server import validation
 from server.audit import Actor, record
+from server.authz import PLAN_COMMENT
 from server.errors import BadInput, NotFound
 from server.models import Indicator, PlanComment
 from server.plans.access import PlanView, load_plan
@@ -34,7 +35,7 @@ async def add_comment(
 ) -> PlanComment:
     view = await PlanView.of(actor)
     plan, covered = await load_plan(view, plan_id)
-    view.require(plan, covered, "comment")
+    view.require(plan, covered, PLAN_COMMENT)
     text = validation.text(body, "body", max_length=4000)
     parent = None
     if parent_id is not None:
@@ -75,7 +76,7 @@ async def add_comment(
                 "body": text,
             },
         )
-    publish(plan, covered, "comment", text[:200])
+        await publish(plan, covered, "comment", text[:200])
     return comment
 
 
@@ -85,7 +86,7 @@ async def resolve_comment(actor: Actor, comment_id: UUID, resolved: bool = True)
         raise NotFound("plan_comment")
     view = await PlanView.of(actor)
     plan, covered = await load_plan(view, comment.plan_id)  # type: ignore[arg-type]
-    view.require(plan, covered, "comment")
+    view.require(plan, covered, PLAN_COMMENT)
     async with in_transaction():
         comment.resolved = resolved
         comment.resolved_by = actor.caller.employee_id if resolved else None

@@ -18,6 +18,7 @@ from uuid import UUID
 from tortoise.transactions import in_transaction
 
 from server.audit import Actor, record
+from server.authz import OrgTree
 from server.errors import BadInput, Conflict, NotFound
 from server.models import Plan, PlanApproval, PlanTransition
 from server.org_tree import org_tree
@@ -26,6 +27,7 @@ from server.plans.access import PlanView, covered_departments, load_plan
 from server.plans.service import publish
 from server.plans.signoffs import fills, reset_signoffs
 from server.plans.versions import load_data
+from server.vocabulary import OBJECT_ACTIONS
 
 
 async def _transition_row(actor: Actor, plan: Plan, source: str, action: str, comment: str) -> None:
@@ -107,14 +109,14 @@ async def transition(
             data = await load_data(plan)
             if not data.indicators:
                 raise BadInput("required", field="indicators")
-            await reset_signoffs(plan, covered)
+            await reset_signoffs(actor.authz, plan, covered)
         if action == "approve":
             await _approve(actor, plan, comment)
         else:
             if action == "return" and plan.state == "submitted":
                 await _move(actor, plan, "start_review", "in_review", "")
             await _move(actor, plan, action, step.target, comment)
-    publish(plan, covered, "state", f"{action}: {comment}" if comment else action)
+        await publish(plan, covered, "state", f"{action}: {comment}" if comment else action)
     return plan
 
 
@@ -127,7 +129,7 @@ async def _approve(actor: Actor, plan: Plan, comment: str) -> None:
     pending = [
         a for a in await PlanApproval.filter(plan_id=plan.id) if a.approved_version != plan.version
     ]
-    mine = [a for a in pending if fills(actor, a, tree)]
+    mine = [a for a in pending if fills(actor.caller, a, tree)]
     if not mine:
         raise Conflict("no_approval_due")
     now = datetime.now(UTC)
@@ -156,3 +158,25 @@ async def _approve(actor: Actor, plan: Plan, comment: str) -> None:
             "comment": comment,
         },
     )
+
+
+def next_steps(
+    view: PlanView, plan: Plan, covered: set[UUID], approvals: list[PlanApproval], tree: OrgTree
+) -> list[str]:
+    """The steps the caller may take now: allowed from the plan's state by the workflow,
+    to this caller by the policy, and, to approve, with a sign-off of theirs still due.
+
+    A step the policy has no action for (``start_review``, taken implicitly by the first
+    approval or return) can never be sent, so it is never offered.
+    """
+    found = []
+    for action in workflow.next_steps(plan.state):
+        if action not in OBJECT_ACTIONS["plan"] or not view.can(action, covered, plan.level):
+            continue
+        if action == "approve" and not any(
+            a.approved_version != plan.version and fills(view.actor.caller, a, tree)
+            for a in approvals
+        ):
+            continue
+        found.append(action)
+    return found

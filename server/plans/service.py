@@ -12,11 +12,13 @@ from uuid import UUID
 from tortoise.transactions import in_transaction
 
 from server.audit import Actor, record
+from server.authz import PLAN_CREATE
 from server.errors import BadInput, Conflict, Forbidden, NotFound
-from server.events import PlanEvent, plan_events
+from server.events import PlanEvent
 from server.metrics import MetricRegistry
 from server.models import Department, Plan, PlanTransition, Template
 from server.models.plans import PLAN_STATES
+from server.outbox import emit
 from server.plans import workflow
 from server.plans.access import PlanView, load_plan
 from server.plans.signoffs import reset_signoffs
@@ -24,10 +26,11 @@ from server.plans.validation import IndicatorData, PlanData, check_plan
 from server.plans.versions import diff, load_data, write_version
 
 
-def publish(plan: Plan, covered: set[UUID], kind: str, detail: str = "") -> None:
-    plan_events.publish(
-        PlanEvent(plan.company_id, plan.id, kind, plan.state, frozenset(covered), detail)
-    )  # type: ignore[arg-type]
+async def publish(plan: Plan, covered: set[UUID], kind: str, detail: str = "") -> None:
+    """The plan's event, into the outbox: call it last in the change's transaction."""
+    await emit(
+        PlanEvent(plan.company_id, plan.id, kind, plan.state, frozenset(covered), detail)  # type: ignore[arg-type]
+    )
 
 
 MAX_PLANS = 1000
@@ -108,9 +111,9 @@ async def create_plan(
     data = check_plan(data, metrics)
     data = await _departments(actor, data)
     view = await PlanView.of(actor)
-    if not view.can("create", data.department_ids):
+    if not view.can(PLAN_CREATE, data.department_ids):
         raise Forbidden("forbidden", action="create", object_type="plan")
-    view.require_each("create", data.department_ids)
+    view.require_each(PLAN_CREATE, data.department_ids)
     async with in_transaction():
         plan = await Plan.create(
             company_id=actor.caller.company_id,
@@ -126,7 +129,7 @@ async def create_plan(
             plan.id,
             after={**data.content(), "indicators": len(data.indicators)},
         )
-    publish(plan, set(data.department_ids), "version", "created")
+        await publish(plan, set(data.department_ids), "version", "created")
     return plan
 
 
@@ -194,7 +197,7 @@ async def update_plan(
             if action == "review_edit":
                 # Sign-offs follow the departments: new divisions' VPs become due, and the
                 # sign-offs given so far approved another plan.
-                await reset_signoffs(plan, set(data.department_ids))
+                await reset_signoffs(actor.authz, plan, set(data.department_ids))
         await write_version(plan, data, actor.caller.employee_id, comment.strip())
         if to_state != from_state:
             step = "redraft" if from_state == "returned" else "start_review"
@@ -215,7 +218,7 @@ async def update_plan(
             before={"version": expected_version},
             after={"version": plan.version, "changes": changed},
         )
-    publish(plan, set(data.department_ids), "version", "; ".join(changed))
+        await publish(plan, set(data.department_ids), "version", "; ".join(changed))
     return plan
 
 

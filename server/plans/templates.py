@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 
 from server import validation
 from server.audit import Actor, record
+from server.authz import TEMPLATE_CREATE, TEMPLATE_DELETE, TEMPLATE_READ, TEMPLATE_UPDATE
 from server.errors import BadInput, NotFound
 from server.metrics import MetricRegistry
 from server.models import Company, Template
@@ -149,13 +150,13 @@ async def get_template(actor: Actor, template_id: UUID) -> Template:
     row = await Template.get_or_none(
         id=template_id, company_id=actor.caller.company_id, is_active=True
     )
-    if row is None or not actor.authz.grant("template", "read").everything:
+    if row is None or not actor.authz.check(TEMPLATE_READ):
         raise NotFound("template")
     return row
 
 
 async def list_templates(actor: Actor, kind: str | None = None) -> list[Template]:
-    actor.authz.require_company("template", "read")
+    actor.authz.require(TEMPLATE_READ)
     query = Template.filter(company_id=actor.caller.company_id, is_active=True)
     if kind:
         query = query.filter(department_kind=_kind(kind))
@@ -204,7 +205,7 @@ async def save_template(
     description: str,
     indicators: tuple[IndicatorData, ...],
 ) -> Template:
-    actor.authz.require_company("template", "create" if template_id is None else "update")
+    actor.authz.require(TEMPLATE_CREATE if template_id is None else TEMPLATE_UPDATE)
     framework, department_kind = _checked(framework, department_kind)
     checked = check_indicators(indicators, metrics)
     if not checked:
@@ -235,7 +236,7 @@ async def save_template(
 
 
 async def delete_template(actor: Actor, template_id: UUID) -> None:
-    actor.authz.require_company("template", "delete")
+    actor.authz.require(TEMPLATE_DELETE)
     template = await Template.get_or_none(
         id=template_id, company_id=actor.caller.company_id, is_active=True
     )

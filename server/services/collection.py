@@ -9,6 +9,7 @@ from uuid import UUID
 
 from plugins.contract import Period
 from server.audit import Actor, record
+from server.authz import CONNECTOR_CONFIG_SYNC, METRIC_FACT_READ, QUARANTINE_READ, SYNC_RUN_READ
 from server.errors import BadInput, Conflict, Forbidden, NotFound
 from server.models import MetricFact, QuarantinedRecord, SyncRun
 from server.paging import Page, after_filter, check_first, encode_cursor
@@ -33,7 +34,7 @@ async def start_sync(
     span: Period,
     upload: dict | None = None,
 ) -> SyncRun:
-    config = await configs.get(actor, config_id, "sync")
+    config = await configs.get(actor, config_id, CONNECTOR_CONFIG_SYNC)
     try:
         run, _task = await configs.engine.start(
             config,
@@ -67,7 +68,7 @@ async def import_file(
     content_base64: str,
     span: Period,
 ) -> SyncRun:
-    config = await configs.get(actor, config_id, "sync")
+    config = await configs.get(actor, config_id, CONNECTOR_CONFIG_SYNC)
     cls = configs.connector(config.connector)
     if not cls.accepts_upload:
         raise BadInput("upload_unsupported", field="configId", connector=cls.name)
@@ -88,21 +89,21 @@ async def runs(
     actor: Actor, configs: ConnectorConfigs, config_id: UUID, first: int
 ) -> list[SyncRun]:
     check_first(first)
-    actor.authz.require_company("sync_run", "read")
+    actor.authz.require(SYNC_RUN_READ)
     config = await configs.get(actor, config_id)
     return await SyncRun.filter(config_id=config.id).order_by("-started_at").limit(first)
 
 
 async def get_run(actor: Actor, run_id: UUID) -> SyncRun:
     run = await SyncRun.get_or_none(id=run_id, company_id=actor.caller.company_id)
-    if run is None or not actor.authz.grant("sync_run", "read").everything:
+    if run is None or not actor.authz.check(SYNC_RUN_READ):
         raise NotFound("sync_run")
     return run
 
 
 async def get_quarantined(actor: Actor, record_id: UUID) -> QuarantinedRecord:
     row = await QuarantinedRecord.get_or_none(id=record_id, company_id=actor.caller.company_id)
-    if row is None or not actor.authz.grant("quarantine", "read").everything:
+    if row is None or not actor.authz.check(QUARANTINE_READ):
         raise NotFound("quarantine")
     return row
 
@@ -116,7 +117,7 @@ async def quarantine(
     resolved: bool,
 ) -> Page[QuarantinedRecord]:
     check_first(first)
-    actor.authz.require_company("quarantine", "read")
+    actor.authz.require(QUARANTINE_READ)
     config = await configs.get(actor, config_id)
     query = QuarantinedRecord.filter(config_id=config.id, resolved_at__isnull=not resolved)
     if (after_q := after_filter("source_id", after)) is not None:
@@ -132,7 +133,7 @@ async def facts(
     """One person's collected values in a span, for those in his management line and HR."""
     span = period(start, end)
     employee = await get_employee(actor, employee_id)
-    if not actor.authz.can("metric_fact", "read", *position(employee)):
+    if not actor.authz.check(METRIC_FACT_READ, position(employee)):
         # The person is visible, so saying "not found" would mislead: the facts are forbidden.
         raise Forbidden("forbidden", action="read", object_type="metric_fact")
     query = MetricFact.filter(

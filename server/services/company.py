@@ -8,6 +8,7 @@ from tortoise.transactions import in_transaction
 
 from server import validation
 from server.audit import Actor, changed, record
+from server.authz import COMPANY_READ, COMPANY_UPDATE
 from server.errors import BadInput
 from server.models import Company
 from server.plans.templates import seed_templates
@@ -25,7 +26,7 @@ async def create_company(
 
 
 async def get_company(actor: Actor) -> Company:
-    actor.authz.require("company", "read", actor.caller.department_id)
+    actor.authz.require(COMPANY_READ)
     return await Company.get(id=actor.caller.company_id)
 
 
@@ -33,7 +34,7 @@ async def update_company(
     actor: Actor, *, name: str | None, name_zh: str | None, timezone: str | None
 ) -> Company:
     company = await get_company(actor)
-    actor.authz.require_some("company", "update")
+    actor.authz.require(COMPANY_UPDATE)
     before = {"name": company.name, "name_zh": company.name_zh, "timezone": company.timezone}
     if name is not None:
         company.name = validation.text(name, "name", max_length=200)

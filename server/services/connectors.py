@@ -14,6 +14,15 @@ from tortoise.transactions import in_transaction
 from plugins.contract import ConfigField, Connector
 from server import validation
 from server.audit import Actor, changed, record
+from server.authz import (
+    CONNECTOR_CONFIG_CREATE,
+    CONNECTOR_CONFIG_DELETE,
+    CONNECTOR_CONFIG_READ,
+    CONNECTOR_CONFIG_SYNC,
+    CONNECTOR_CONFIG_UPDATE,
+    QUARANTINE_REPROCESS,
+    Permission,
+)
 from server.errors import BadInput, Conflict, NotFound
 from server.models import ConnectorConfig
 from server.models.sync import MATCH_BY
@@ -151,22 +160,24 @@ class ConnectorConfigs:
         return sorted(self.engine.box.open(config.sealed_secrets))
 
     async def list(self, actor: Actor) -> list[ConnectorConfig]:
-        actor.authz.require_company("connector_config", "read")
+        actor.authz.require(CONNECTOR_CONFIG_READ)
         return await ConnectorConfig.filter(
             company_id=actor.caller.company_id, deleted_at=None
         ).order_by("name")
 
-    async def get(self, actor: Actor, config_id: UUID, act: str = "read") -> ConnectorConfig:
+    async def get(
+        self, actor: Actor, config_id: UUID, perm: Permission = CONNECTOR_CONFIG_READ
+    ) -> ConnectorConfig:
         config = await ConnectorConfig.get_or_none(
             id=config_id, company_id=actor.caller.company_id, deleted_at=None
         )
-        if config is None or not actor.authz.grant("connector_config", "read").everything:
+        if config is None or not actor.authz.check(CONNECTOR_CONFIG_READ):
             raise NotFound("connector_config")
-        actor.authz.require_company("connector_config", act)
+        actor.authz.require(perm)
         return config
 
     async def create(self, actor: Actor, data: ConfigInput) -> ConnectorConfig:
-        actor.authz.require_company("connector_config", "create")
+        actor.authz.require(CONNECTOR_CONFIG_CREATE)
         cls = self.connector(data.connector)
         name = validation.text(data.name, "name")
         settings, secrets = clean_config(
@@ -201,7 +212,7 @@ class ConnectorConfigs:
     async def update(
         self, actor: Actor, config_id: UUID, changes: dict[str, Any]
     ) -> ConnectorConfig:
-        config = await self.get(actor, config_id, "update")
+        config = await self.get(actor, config_id, CONNECTOR_CONFIG_UPDATE)
         cls = self.connector(config.connector)
         before = _audit_view(config, self.secret_names(config))
         old_secrets = self.engine.box.open(config.sealed_secrets)
@@ -240,7 +251,7 @@ class ConnectorConfigs:
         return config
 
     async def delete(self, actor: Actor, config_id: UUID) -> ConnectorConfig:
-        config = await self.get(actor, config_id, "delete")
+        config = await self.get(actor, config_id, CONNECTOR_CONFIG_DELETE)
         async with in_transaction():
             # Kept, not erased: its runs and the facts it collected stay explainable.
             config.deleted_at = datetime.now(UTC)
@@ -259,7 +270,7 @@ class ConnectorConfigs:
     async def test(self, actor: Actor, config_id: UUID) -> str | None:
         """None when the source answers; otherwise the reason, redacted (server.sync.redact):
         the caller may run syncs but must never see a secret."""
-        config = await self.get(actor, config_id, "sync")
+        config = await self.get(actor, config_id, CONNECTOR_CONFIG_SYNC)
         cls = self.connector(config.connector)
         redact = self.engine.redactor(config)
         try:
@@ -273,7 +284,7 @@ class ConnectorConfigs:
         return None
 
     async def reprocess(self, actor: Actor, config_id: UUID) -> tuple[int, int]:
-        actor.authz.require_company("quarantine", "reprocess")
+        actor.authz.require(QUARANTINE_REPROCESS)
         config = await self.get(actor, config_id)
         stored, still = await self.engine.reprocess(config)
         await record(

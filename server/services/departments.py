@@ -11,18 +11,26 @@ from tortoise.transactions import in_transaction
 
 from server import validation
 from server.audit import Actor, changed, record
+from server.authz import (
+    DEPARTMENT_CREATE,
+    DEPARTMENT_DEACTIVATE,
+    DEPARTMENT_READ,
+    DEPARTMENT_READ_INACTIVE,
+    DEPARTMENT_UPDATE,
+)
 from server.errors import BadInput, Conflict, NotFound
-from server.events import OrgChange, org_events
+from server.events import OrgChange
 from server.models import Department, Employee
 from server.org_tree import forget
+from server.outbox import emit
 from server.vocabulary import DEPARTMENT_KINDS
 
 UNSET: Any = object()
 
 
-def _publish(actor: Actor, action: str, dept: Department) -> None:
-    forget(actor.caller.company_id)  # authorization must see the new tree at once
-    org_events.publish(
+async def _publish(actor: Actor, action: str, dept: Department) -> None:
+    """The change's event, into the outbox: call it last in the change's transaction."""
+    await emit(
         OrgChange(actor.caller.company_id, action, "department", dept.id, department_id=dept.id)
     )
 
@@ -42,11 +50,11 @@ async def list_departments(actor: Actor, *, include_inactive: bool = False) -> l
     """Visible departments of the caller's company, parents before children."""
     authz = actor.authz
     query = Department.filter(company_id=actor.caller.company_id)
-    grant_q = authz.require_some("department", "read").q(department="id")
+    grant_q = authz.scope(DEPARTMENT_READ, required=True).q(department="id")
     if grant_q is not None:
         query = query.filter(grant_q)
     if include_inactive:
-        inactive_q = authz.require_some("department", "read_inactive").q(department="id")
+        inactive_q = authz.scope(DEPARTMENT_READ_INACTIVE, required=True).q(department="id")
         if inactive_q is not None:
             query = query.filter(inactive_q)
     else:
@@ -76,9 +84,9 @@ async def get_department(actor: Actor, department_id: UUID) -> Department:
     dept = await Department.get_or_none(id=department_id, company_id=actor.caller.company_id)
     if dept is None:
         raise NotFound("department")
-    actor.authz.require("department", "read", dept.id)
+    actor.authz.require(DEPARTMENT_READ, dept.id)
     if not dept.is_active:
-        actor.authz.require("department", "read_inactive", dept.id)
+        actor.authz.require(DEPARTMENT_READ_INACTIVE, dept.id)
     return dept
 
 
@@ -127,7 +135,7 @@ async def create_department(actor: Actor, data: DepartmentInput) -> Department:
     name = validation.text(data.name, "name")
     kind = _kind(data.kind)
     parent = await _active_department(actor, data.parent_id, "parentId")
-    actor.authz.require("department", "create", parent.id)
+    actor.authz.require(DEPARTMENT_CREATE, parent.id)
     manager_id = await _active_employee_id(actor, data.manager_id, "managerId")
     supervisor_id = await _active_employee_id(actor, data.supervisor_id, "supervisorId")
     await _name_free(actor.caller.company_id, parent.id, name)
@@ -141,7 +149,8 @@ async def create_department(actor: Actor, data: DepartmentInput) -> Department:
             supervisor_id=supervisor_id,
         )
         await record(actor, "department.create", "department", dept.id, after=snapshot(dept))
-    _publish(actor, "department.create", dept)
+        await _publish(actor, "department.create", dept)
+    forget(actor.caller.company_id)  # authorization must see the new tree at once
     return dept
 
 
@@ -168,7 +177,7 @@ async def update_department(
     supervisor_id: UUID | None = UNSET,
 ) -> Department:
     dept = await get_department(actor, department_id)
-    actor.authz.require("department", "update", dept.id)
+    actor.authz.require(DEPARTMENT_UPDATE, dept.id)
     before = snapshot(dept)
     if name is not None:
         dept.name = validation.text(name, "name")
@@ -176,7 +185,7 @@ async def update_department(
         dept.kind = _kind(kind)
     if parent_id is not None and parent_id != dept.parent_id:
         new_parent = await _active_department(actor, parent_id, "parentId")
-        actor.authz.require("department", "create", new_parent.id)
+        actor.authz.require(DEPARTMENT_CREATE, new_parent.id)
         await _check_move(dept, new_parent)
         dept.parent_id = new_parent.id
     if manager_id is not UNSET:
@@ -192,15 +201,16 @@ async def update_department(
         async with in_transaction():
             await dept.save()
             await record(actor, "department.update", "department", dept.id, before=old, after=new)
+            await _publish(actor, "department.update", dept)
     except IntegrityError as exc:
         raise Conflict("department_name_taken", name=dept.name) from exc
-    _publish(actor, "department.update", dept)
+    forget(actor.caller.company_id)  # authorization must see the new tree at once
     return dept
 
 
 async def deactivate_department(actor: Actor, department_id: UUID) -> Department:
     dept = await get_department(actor, department_id)
-    actor.authz.require("department", "deactivate", dept.id)
+    actor.authz.require(DEPARTMENT_DEACTIVATE, dept.id)
     if dept.parent_id is None:
         raise BadInput("root_department", field="id")
     if not dept.is_active:
@@ -220,5 +230,6 @@ async def deactivate_department(actor: Actor, department_id: UUID) -> Department
             before={"is_active": True},
             after={"is_active": False},
         )
-    _publish(actor, "department.deactivate", dept)
+        await _publish(actor, "department.deactivate", dept)
+    forget(actor.caller.company_id)  # authorization must see the new tree at once
     return dept

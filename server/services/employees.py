@@ -13,10 +13,19 @@ from tortoise.transactions import in_transaction
 
 from server import validation
 from server.audit import Actor, changed, record
+from server.authz import (
+    EMPLOYEE_CREATE,
+    EMPLOYEE_DEACTIVATE,
+    EMPLOYEE_READ,
+    EMPLOYEE_READ_INACTIVE,
+    EMPLOYEE_SET_CREDENTIALS,
+    EMPLOYEE_UPDATE,
+)
 from server.errors import BadInput, Conflict, NotFound
-from server.events import OrgChange, org_events
+from server.events import OrgChange
 from server.models import Company, Department, Employee, RoleAssignment
 from server.org_tree import org_tree
+from server.outbox import emit
 from server.paging import Page, after_filter, check_first, encode_cursor
 from server.services.auth import MIN_PASSWORD_LENGTH, hash_password, revoke_sessions
 from server.services.departments import UNSET, get_department
@@ -76,10 +85,9 @@ def snapshot(e: Employee) -> dict[str, Any]:
     }
 
 
-def publish(actor: Actor, action: str, object_type: str, object_id: Any, e: Employee) -> None:
-    org_events.publish(
-        OrgChange(actor.caller.company_id, action, object_type, object_id, *position(e))
-    )
+async def publish(actor: Actor, action: str, object_type: str, object_id: Any, e: Employee) -> None:
+    """The change's event, into the outbox: call it last in the change's transaction."""
+    await emit(OrgChange(actor.caller.company_id, action, object_type, object_id, *position(e)))
 
 
 def position(e: Employee | EmployeeRow) -> tuple[Any, Any, Any]:
@@ -99,13 +107,13 @@ async def list_employees(
     check_first(first)
     authz = actor.authz
     query = Employee.filter(company_id=actor.caller.company_id)
-    read_q = authz.require_some("employee", "read").q(
+    read_q = authz.scope(EMPLOYEE_READ, required=True).q(
         department="department_id", owner="id", manager="manager_id"
     )
     if read_q is not None:
         query = query.filter(read_q)
     if include_inactive:
-        inactive_q = authz.require_some("employee", "read_inactive").q(
+        inactive_q = authz.scope(EMPLOYEE_READ_INACTIVE, required=True).q(
             department="department_id", owner="id", manager="manager_id"
         )
         if inactive_q is not None:
@@ -130,9 +138,9 @@ async def get_employee(actor: Actor, employee_id: UUID) -> Employee:
     employee = await Employee.get_or_none(id=employee_id, company_id=actor.caller.company_id)
     if employee is None:
         raise NotFound("employee")
-    actor.authz.require("employee", "read", *position(employee))
+    actor.authz.require(EMPLOYEE_READ, position(employee))
     if not employee.is_active:
-        actor.authz.require("employee", "read_inactive", *position(employee))
+        actor.authz.require(EMPLOYEE_READ_INACTIVE, position(employee))
     return employee
 
 
@@ -213,7 +221,7 @@ class EmployeeInput:
 
 async def create_employee(actor: Actor, data: EmployeeInput) -> Employee:
     dept = await _department(actor, data.department_id)
-    actor.authz.require("employee", "create", dept.id)
+    actor.authz.require(EMPLOYEE_CREATE, dept.id)
     fields = {
         "username": validation.username(data.username, actor.caller.tenant),
         "name": validation.text(data.name, "name"),
@@ -226,7 +234,7 @@ async def create_employee(actor: Actor, data: EmployeeInput) -> Employee:
     password_hash = None
     if data.password is not None:
         # Accounts are IT's: keeping HR records does not let one set a person's password.
-        actor.authz.require("employee", "set_credentials", dept.id)
+        actor.authz.require(EMPLOYEE_SET_CREDENTIALS, dept.id)
         password_hash = await hash_password(validation.password(data.password, MIN_PASSWORD_LENGTH))
     manager_id = await _manager(actor, data.manager_id, None)
     await _unique(actor.caller.company_id, fields["username"], fields["employee_number"], None)
@@ -242,16 +250,16 @@ async def create_employee(actor: Actor, data: EmployeeInput) -> Employee:
             await record(
                 actor, "employee.create", "employee", employee.id, after=snapshot(employee)
             )
+            await publish(actor, "employee.create", "employee", employee.id, employee)
     except IntegrityError as exc:  # a concurrent create took the name between check and insert
         raise Conflict("username_taken", username=fields["username"]) from exc
-    publish(actor, "employee.create", "employee", employee.id, employee)
     return employee
 
 
 async def update_employee(actor: Actor, employee_id: UUID, changes: dict[str, Any]) -> Employee:
     """Apply the given changes (keys as in EmployeeInput; absent keys stay as they are)."""
     employee = await get_employee(actor, employee_id)
-    actor.authz.require("employee", "update", *position(employee))
+    actor.authz.require(EMPLOYEE_UPDATE, position(employee))
     if not changes:
         raise BadInput("nothing_to_update")
     before = snapshot(employee)
@@ -269,14 +277,14 @@ async def update_employee(actor: Actor, employee_id: UUID, changes: dict[str, An
             setattr(employee, key, clean(changes[key]))
     if "department_id" in changes:
         dept = await _department(actor, changes["department_id"])
-        actor.authz.require("employee", "create", dept.id)
+        actor.authz.require(EMPLOYEE_CREATE, dept.id)
         employee.department_id = dept.id
     if changes.get("manager_id", UNSET) is not UNSET:
         employee.manager_id = await _manager(actor, changes["manager_id"], employee.id)
     new_password = changes.get("password") is not None
     if new_password or employee.username != before["username"]:
         # Whoever may change a sign-in name or password can take the account over.
-        actor.authz.require("employee", "set_credentials", *position(employee))
+        actor.authz.require(EMPLOYEE_SET_CREDENTIALS, position(employee))
     if new_password:
         employee.password_hash = await hash_password(
             validation.password(changes["password"], MIN_PASSWORD_LENGTH)
@@ -297,15 +305,15 @@ async def update_employee(actor: Actor, employee_id: UUID, changes: dict[str, An
             if new_password:
                 await revoke_sessions(employee.id)
             await record(actor, "employee.update", "employee", employee.id, before=old, after=new)
+            await publish(actor, "employee.update", "employee", employee.id, employee)
     except IntegrityError as exc:
         raise Conflict("username_taken", username=employee.username) from exc
-    publish(actor, "employee.update", "employee", employee.id, employee)
     return employee
 
 
 async def deactivate_employee(actor: Actor, employee_id: UUID) -> Employee:
     employee = await get_employee(actor, employee_id)
-    actor.authz.require("employee", "deactivate", *position(employee))
+    actor.authz.require(EMPLOYEE_DEACTIVATE, position(employee))
     if not employee.is_active:
         raise Conflict("already_inactive", object_type="employee")
     async with in_transaction():
@@ -321,5 +329,5 @@ async def deactivate_employee(actor: Actor, employee_id: UUID) -> Employee:
             before={"is_active": True},
             after={"is_active": False},
         )
-    publish(actor, "employee.deactivate", "employee", employee.id, employee)
+        await publish(actor, "employee.deactivate", "employee", employee.id, employee)
     return employee

@@ -8,6 +8,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from server.audit import Actor, record
+from server.authz import ROLE_ASSIGNMENT_ASSIGN, ROLE_ASSIGNMENT_REVOKE
 from server.errors import BadInput, Conflict, Forbidden, NotFound
 from server.models import RoleAssignment
 from server.services.departments import get_department
@@ -29,7 +30,7 @@ async def assign_role(
     actor: Actor, employee_id: UUID, role: str, department_id: UUID | None
 ) -> RoleAssignment:
     employee = await get_employee(actor, employee_id)
-    actor.authz.require("role_assignment", "assign", *position(employee))
+    actor.authz.require(ROLE_ASSIGNMENT_ASSIGN, position(employee))
     if employee.id == actor.caller.employee_id:
         # Separation of duties: nobody widens their own rights, an admin included.
         raise Forbidden("own_roles")
@@ -70,9 +71,9 @@ async def assign_role(
             await record(
                 actor, "role.assign", "role_assignment", assignment.id, after=_snapshot(assignment)
             )
+            await publish(actor, "role.assign", "role_assignment", assignment.id, employee)
     except IntegrityError as exc:
         raise Conflict("role_exists", name=employee.name) from exc
-    publish(actor, "role.assign", "role_assignment", assignment.id, employee)
     return assignment
 
 
@@ -82,7 +83,7 @@ async def revoke_role(actor: Actor, assignment_id: UUID) -> RoleAssignment:
     ).select_related("employee")
     if assignment is None:
         raise NotFound("role_assignment")
-    actor.authz.require("role_assignment", "revoke", *position(assignment.employee))
+    actor.authz.require(ROLE_ASSIGNMENT_REVOKE, position(assignment.employee))
     async with in_transaction():
         if assignment.role == "admin":
             await keep_an_admin(assignment.company_id, assignment.employee_id)
@@ -93,5 +94,5 @@ async def revoke_role(actor: Actor, assignment_id: UUID) -> RoleAssignment:
         await record(
             actor, "role.revoke", "role_assignment", assignment.id, before=_snapshot(assignment)
         )
-    publish(actor, "role.revoke", "role_assignment", assignment.id, assignment.employee)
+        await publish(actor, "role.revoke", "role_assignment", assignment.id, assignment.employee)
     return assignment

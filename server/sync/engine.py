@@ -2,7 +2,10 @@
 
 A run asks the connector for records, checks each (server.sync.checks), upserts facts and
 quarantines the rest with their reasons, reports progress after every batch, and at the end
-announces which metrics changed over which span (server.events.fact_events).
+announces which metrics changed over which span: a ``FactsChanged`` event written to the
+outbox in the transaction that ends the run (server.outbox), consumed durably. Progress is
+high-frequency and ephemeral (the run row has the truth), so it stays in-process
+(``server.events.sync_events``).
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ from uuid import UUID
 
 import aiohttp
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from plugins.contract import Connector, ConnectorError, Period, Record
 from plugins.manager import PluginSet
-from server.events import FactsChanged, SyncProgress, fact_events, sync_events
+from server.events import FactsChanged, SyncProgress, sync_events
 from server.models import ConnectorConfig, QuarantinedRecord, SyncRun
+from server.outbox import emit
 from server.secrets import SecretBox
 from server.sync.checks import FactRow, RecordCheck, Rejected, employee_keys
 from server.sync.http import RetryPolicy, make_session
@@ -207,14 +212,18 @@ class SyncEngine:
                     self.log_failure(f"partial batch of run {run.id} lost", write_exc, redact)
         run.finished_at = datetime.now(UTC)
         run.active_config_id = None  # frees the config, in the same write that ends the run
-        await run.save()
-        config.last_run_at = run.finished_at
-        await config.save(update_fields=["cursor", "last_run_at", "updated_at"])
+        # The facts were stored batch by batch; the run's end announces them, with the run.
+        # A process dying before this point announces nothing, but its run is abandoned and
+        # the next run fetches the same records again (the cursor did not move) and does.
+        async with in_transaction():
+            await run.save()
+            config.last_run_at = run.finished_at
+            await config.save(update_fields=["cursor", "last_run_at", "updated_at"])
+            if changed:
+                await emit(
+                    FactsChanged(run.company_id, frozenset(changed), period.start, period.end)  # type: ignore[arg-type]
+                )
         self._progress(run)
-        if changed:
-            fact_events.publish(
-                FactsChanged(run.company_id, frozenset(changed), period.start, period.end)
-            )  # type: ignore[arg-type]
         return run
 
     async def _write(
@@ -280,16 +289,16 @@ class SyncEngine:
             for v, row in zip(verdicts, rows, strict=True)
             if isinstance(v, Rejected)
         ]
-        await store_facts(config.company_id, str(config.id), None, facts)  # type: ignore[arg-type]
-        await store_rejected(config.company_id, config.id, None, still)  # type: ignore[arg-type]
-        await resolve(config.id, [(f.source_id, f.metric) for f in facts])
-        if facts:
-            span = Period(min(f.period_start for f in facts), max(f.period_end for f in facts))
-            fact_events.publish(
-                FactsChanged(
-                    config.company_id, frozenset(f.metric for f in facts), span.start, span.end
+        async with in_transaction():  # the facts and their announcement, together
+            await store_facts(config.company_id, str(config.id), None, facts)  # type: ignore[arg-type]
+            await store_rejected(config.company_id, config.id, None, still)  # type: ignore[arg-type]
+            await resolve(config.id, [(f.source_id, f.metric) for f in facts])
+            if facts:
+                start = min(f.period_start for f in facts)
+                end = max(f.period_end for f in facts)
+                await emit(
+                    FactsChanged(config.company_id, frozenset(f.metric for f in facts), start, end)  # type: ignore[arg-type]
                 )
-            )  # type: ignore[arg-type]
         return len(facts), len(still)
 
     async def run_due(

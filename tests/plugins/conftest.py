@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import pytest
 
+from server.metrics import MetricRegistry
 from tests.plugins.sample_paged import PagedConnector
 from tests.plugins.syncing import FAST
 
 
 @pytest.fixture
-def sample(api):
-    plugins, engine = api.runtime.plugins, api.runtime.engine
-    plugins.connectors[PagedConnector.name] = PagedConnector
-    plugins.sources[PagedConnector.name] = "tests.plugins.sample_paged"
-    for spec in PagedConnector.metrics:
-        api.runtime.metrics.specs[spec.key] = spec
-    old_policy, engine.policy = engine.policy, FAST
-    yield
-    engine.policy = old_policy
-    plugins.connectors.pop(PagedConnector.name, None)
-    plugins.sources.pop(PagedConnector.name, None)
+def sample(api, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sample connector installed in the shared runtime for one test, as if its plugin
+    were: the connector list, its metrics and a fast retry policy. ``monkeypatch`` puts every
+    one back at teardown, even after a failure, including the ``engine.policy`` that tests
+    using this fixture then set for themselves."""
+    runtime = api.runtime
+    monkeypatch.setitem(runtime.plugins.connectors, PagedConnector.name, PagedConnector)
+    monkeypatch.setitem(runtime.plugins.sources, PagedConnector.name, "tests.plugins.sample_paged")
+    monkeypatch.setattr(runtime, "metrics", MetricRegistry.from_plugins(runtime.plugins))
+    monkeypatch.setattr(runtime.engine, "policy", FAST)

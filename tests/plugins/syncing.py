@@ -7,6 +7,8 @@ from typing import Any
 
 from aiohttp import web
 
+from schema.ids import decode
+from server.events import sync_events
 from server.sync.http import RetryPolicy
 
 CREATE = """mutation($i: CreateConnectorConfigInput!) { createConnectorConfig(input: $i) {
@@ -16,6 +18,7 @@ RUN = "query($id: ID!) { syncRun(id: $id) { status fetched stored rejected error
 FACTS = """query($e: ID!) { metricFacts(employeeId: $e, period: {start: "2026-11-01", end: "2026-11-30"}) {
   metric periodStart value sourceId } }"""
 QUARANTINE = "query($c: ID!) { quarantine(configId: $c) { edges { node { employeeKey reason sourceId value } } } }"
+RUN_LIMIT = 20.0  # seconds a test waits for a sync run to end
 FAST = RetryPolicy(
     attempts=4, base_delay=0.01, max_delay=0.05, read_timeout=0.5, connect_timeout=0.5
 )
@@ -32,6 +35,7 @@ class Source:
         self.pages = pages
         self.hits: list[int] = []
         self.script: dict[int, list[str]] = {}  # page -> what to do on successive hits
+        self.reached = asyncio.Event()  # set at the first authorized request
 
     def app(self) -> web.Application:
         async def records(request: web.Request) -> web.StreamResponse:
@@ -39,6 +43,7 @@ class Source:
                 return web.json_response({"error": "bad token"}, status=401)
             page = int(request.query["page"])
             self.hits.append(page)
+            self.reached.set()
             plan = self.script.get(page, [])
             action = plan.pop(0) if plan else "ok"
             if action == "500":
@@ -90,10 +95,27 @@ async def sync(api, sandbox, config_id: str, user: str = "admin") -> dict:
         SYNC, {"c": config_id, "s": "2026-11-01", "e": "2026-11-30"}, as_user=sandbox.user(user)
     )
     assert "errors" not in started, started
-    run_id = started["data"]["syncConnector"]["id"]
-    for _ in range(400):
-        run = (await api.gql(RUN, {"id": run_id}, as_user=sandbox.user(user)))["data"]["syncRun"]
-        if run["status"] != "running":
-            return run
-        await asyncio.sleep(0.025)
-    raise AssertionError("the run did not finish")
+    return await finished(api, sandbox, started["data"]["syncConnector"]["id"], user)
+
+
+async def finished(api, sandbox, run_id: str, user: str = "admin") -> dict[str, Any]:
+    """The run (as ``user`` reads it) once it has ended, awaited on the engine's progress
+    events: listening starts before the first read, so an end in between is not missed."""
+    key = decode(run_id, "SyncRun")
+
+    async def read() -> dict[str, Any]:
+        answer = await api.gql(RUN, {"id": run_id}, as_user=sandbox.user(user))
+        return answer["data"]["syncRun"]
+
+    async with sync_events.subscribe(sandbox.company_id) as queue, asyncio.timeout(RUN_LIMIT):
+        run = await read()
+        while _going(run["status"]):
+            event = await queue.get()
+            if event.run_id == key and not _going(event.status):
+                run = await read()
+    return run
+
+
+def _going(status: Any) -> bool:
+    """Running, as the API (an enum) or the engine's event says it."""
+    return str(getattr(status, "value", status)).lower() == "running"

@@ -15,23 +15,15 @@ from httpx_ws.transport import ASGIWebSocketTransport
 
 from plugins.contract import Period
 from schema.app import create_app
-from server.events import fact_events
-from server.metrics import actual_for, aggregate
+from server.events import KINDS, FactsChanged
+from server.metrics import ActualStatus, actual_for, aggregate
+from server.outbox import head, read_after
 from tests.plugins.loopback import serve
-from tests.plugins.syncing import RUN, Source, configure, item, sync
+from tests.plugins.syncing import Source, configure, finished, item, sync
 
 CSV = "工号,姓名,日期,状态\nT0007,员工,2026-11-02,正常\nT0007,员工,2026-11-03,迟到\nT0008,工人,2026-11-02,旷工\nT0007,员工,某天,正常\n"
 IMPORT = """mutation($c: ID!, $b: String!) { importFile(configId: $c, fileName: "kaoqin.csv", contentBase64: $b,
   period: {start: "2026-11-01", end: "2026-11-30"}) { id status } }"""
-
-
-async def wait_for(api, sandbox, run_id: str) -> dict:
-    for _ in range(400):
-        run = (await api.gql(RUN, {"id": run_id}, as_user=sandbox.user("admin")))["data"]["syncRun"]
-        if run["status"] != "running":
-            return run
-        await asyncio.sleep(0.025)
-    raise AssertionError("the run did not finish")
 
 
 async def test_time_clock_file_import_through_the_api(api, make_company) -> None:
@@ -47,8 +39,8 @@ async def test_time_clock_file_import_through_the_api(api, make_company) -> None
         {"c": config_id, "b": base64.b64encode(CSV.encode("gb18030")).decode()},
         as_user=admin,
     )
-    run = await wait_for(api, sandbox, started["data"]["importFile"]["id"])
-    assert run["status"] == "succeeded" and run["rejected"] == 1 and run["stored"] == 12, run
+    run = await finished(api, sandbox, started["data"]["importFile"]["id"])
+    assert run["status"] == "SUCCEEDED" and run["rejected"] == 1 and run["stored"] == 12, run
     facts = await api.gql(
         """query($e: ID!) { metricFacts(employeeId: $e, metric: "attendance.late_count",
       period: {start: "2026-11-01", end: "2026-11-30"}) { periodStart value } }""",
@@ -67,7 +59,11 @@ async def test_time_clock_file_import_through_the_api(api, make_company) -> None
     )
     assert it_only["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     bad = await api.gql(IMPORT, {"c": config_id, "b": "not base64!"}, as_user=admin)
-    assert bad["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "contentBase64"}
+    assert bad["errors"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "reason": "INVALID_FORMAT",
+        "field": "contentBase64",
+    }
 
 
 async def test_import_is_refused_for_connectors_without_files(api, make_company, sample) -> None:
@@ -78,7 +74,11 @@ async def test_import_is_refused_for_connectors_without_files(api, make_company,
         {"c": config_id, "b": base64.b64encode(b"x").decode()},
         as_user=sandbox.user("admin"),
     )
-    assert refused["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "configId"}
+    assert refused["errors"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "reason": "UPLOAD_UNSUPPORTED",
+        "field": "configId",
+    }
 
 
 async def test_progress_subscription_follows_a_run_to_its_end(api, make_company, sample) -> None:
@@ -126,8 +126,8 @@ async def test_progress_subscription_follows_a_run_to_its_end(api, make_company,
                     break
                 assert message["type"] == "next", message
                 updates.append(message["payload"]["data"]["syncProgress"])
-    assert updates[0]["status"] == "running"
-    assert updates[-1] == {"status": "succeeded", "fetched": 2, "stored": 2}
+    assert updates[0]["status"] == "RUNNING"
+    assert updates[-1] == {"status": "SUCCEEDED", "fetched": 2, "stored": 2}
 
 
 async def test_facts_changed_event_names_metrics_and_span(api, make_company, sample) -> None:
@@ -136,10 +136,13 @@ async def test_facts_changed_event_names_metrics_and_span(api, make_company, sam
         from server.models import Company
 
         company = await Company.get(slug=sandbox.slug)
-    async with fact_events.subscribe(company.id) as queue:
-        async with serve(Source([[item("T0007", "2026-11-02", 8, "e1")]]).app()) as url:
-            await sync(api, sandbox, await configure(api, sandbox, url))
-        event = queue.get_nowait()
+        before = await head()
+    async with serve(Source([[item("T0007", "2026-11-02", 8, "e1")]]).app()) as url:
+        await sync(api, sandbox, await configure(api, sandbox, url))
+    with api.runtime.db:  # written to the outbox with the run's end
+        (stored,) = await read_after(before, company_id=company.id, kinds=[KINDS[FactsChanged]])
+    event = stored.event
+    assert isinstance(event, FactsChanged)
     assert event.metrics == frozenset({"sample.hours"})
     assert (event.start, event.end) == (date(2026, 11, 1), date(2026, 11, 30))
 
@@ -153,7 +156,7 @@ def test_aggregations(how: str, expected: str) -> None:
     assert aggregate([], how) is None
 
 
-async def test_actual_for_reads_the_span_from_every_source(api, make_company, sample) -> None:
+async def test_actual_for_reads_the_span(api, make_company, sample) -> None:
     sandbox = await make_company()
     pages = [
         [
@@ -171,25 +174,20 @@ async def test_actual_for_reads_the_span_from_every_source(api, make_company, sa
         staff = await Employee.get(username=sandbox.user("staff"))
         registry = api.runtime.metrics
         month = (staff.company_id, staff.id)
-        assert await actual_for(
-            registry, *month, "sample.hours", date(2026, 11, 1), date(2026, 11, 30)
-        ) == Decimal("15.5")
-        assert await actual_for(
+        nov = (date(2026, 11, 1), date(2026, 11, 30))
+        hours = await actual_for(registry, *month, "sample.hours", *nov)
+        assert (hours.value, hours.facts, hours.aggregation) == (Decimal("15.5"), 2, "sum")
+        day = await actual_for(
             registry, *month, "sample.hours", date(2026, 11, 3), date(2026, 11, 3)
-        ) == Decimal("7.5")
-        assert await actual_for(
-            registry, *month, "sample.rate", date(2026, 11, 1), date(2026, 11, 30)
-        ) == Decimal(95)
-        assert (
-            await actual_for(
-                registry, *month, "sample.hours", date(2026, 10, 1), date(2026, 10, 31)
-            )
-            is None
         )
-        with pytest.raises(KeyError):
-            await actual_for(
-                registry, *month, "no.such.metric", date(2026, 11, 1), date(2026, 11, 30)
-            )
+        assert day.value == Decimal("7.5")
+        assert (await actual_for(registry, *month, "sample.rate", *nov)).value == Decimal(95)
+        october = (date(2026, 10, 1), date(2026, 10, 31))
+        empty = await actual_for(registry, *month, "sample.hours", *october)
+        assert (empty.value, empty.status) == (None, ActualStatus.NO_DATA)
+        # A metric no installed connector declares is a clear answer, not a KeyError.
+        unknown = await actual_for(registry, *month, "no.such.metric", *nov)
+        assert (unknown.value, unknown.status) == (None, ActualStatus.SOURCE_MISSING)
 
 
 async def test_scheduled_configs_run_when_due(api, make_company, sample) -> None:

@@ -66,25 +66,41 @@ async def test_secrets_are_write_only_and_never_logged_or_audited(
 
 
 @pytest.mark.parametrize(
-    ("settings", "secrets", "field"),
+    ("settings", "secrets", "field", "reason"),
     [
-        ({}, {"token": "x"}, "settings.base_url"),
-        ({"base_url": "ftp://x"}, {"token": "x"}, "settings.base_url"),
-        ({"base_url": "http://x", "token": "x"}, {}, "settings.token"),
-        ({"base_url": "http://x"}, {}, "secrets.token"),
-        ({"base_url": "http://x", "colour": "red"}, {"token": "x"}, "settings.colour"),
-        ({"base_url": "http://x", "mode": "wild"}, {"token": "x"}, "settings.mode"),
-        ({"base_url": 5}, {"token": "x"}, "settings.base_url"),
+        ({}, {"token": "x"}, "settings.base_url", "REQUIRED"),
+        ({"base_url": "ftp://x"}, {"token": "x"}, "settings.base_url", "INVALID_FORMAT"),
+        ({"base_url": "http://x", "token": "x"}, {}, "settings.token", "INVALID_FORMAT"),
+        ({"base_url": "http://x"}, {}, "secrets.token", "REQUIRED"),
+        (
+            {"base_url": "http://x", "colour": "red"},
+            {"token": "x"},
+            "settings.colour",
+            "INVALID_FORMAT",
+        ),
+        (
+            {"base_url": "http://x", "mode": "wild"},
+            {"token": "x"},
+            "settings.mode",
+            "INVALID_FORMAT",
+        ),
+        ({"base_url": 5}, {"token": "x"}, "settings.base_url", "INVALID_FORMAT"),
     ],
 )
-async def test_config_validation(api, make_company, sample, settings, secrets, field) -> None:
+async def test_config_validation(
+    api, make_company, sample, settings, secrets, field, reason
+) -> None:
     sandbox = await make_company()
     result = await api.gql(
         CREATE,
         {"i": {"connector": "sample_paged", "name": "x", "settings": settings, "secrets": secrets}},
         as_user=sandbox.user("admin"),
     )
-    assert result["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": field}
+    assert result["errors"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "reason": reason,
+        "field": field,
+    }
 
 
 async def test_unknown_connector_and_bad_options(api, make_company, sample) -> None:
@@ -92,7 +108,11 @@ async def test_unknown_connector_and_bad_options(api, make_company, sample) -> N
     unknown = await api.gql(
         CREATE, {"i": {"connector": "nope", "name": "x"}}, as_user=sandbox.user("admin")
     )
-    assert unknown["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "connector"}
+    assert unknown["errors"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "reason": "INVALID_FORMAT",
+        "field": "connector",
+    }
     config = {
         "connector": "sample_paged",
         "name": "x",
@@ -100,9 +120,10 @@ async def test_unknown_connector_and_bad_options(api, make_company, sample) -> N
         "secrets": {"token": "t"},
     }
     match = await api.gql(
-        CREATE, {"i": {**config, "matchBy": "shoe size"}}, as_user=sandbox.user("admin")
+        CREATE, {"i": {**config, "matchBy": "SHOE_SIZE"}}, as_user=sandbox.user("admin")
     )
-    assert match["errors"][0]["extensions"]["field"] == "matchBy"
+    # matchBy is an enum: GraphQL refuses an unknown one before the service sees it
+    assert match["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "reason": "INVALID_QUERY"}
     often = await api.gql(
         CREATE, {"i": {**config, "scheduleMinutes": 1}}, as_user=sandbox.user("admin")
     )

@@ -15,7 +15,7 @@ async def test_huge_exponents_from_a_source_are_quarantined(api, make_company, s
     async with serve(Source([page]).app()) as url:
         config_id = await configure(api, sandbox, url)
         run = await sync(api, sandbox, config_id)
-    assert run["status"] == "succeeded", run
+    assert run["status"] == "SUCCEEDED", run
     assert (run["stored"], run["rejected"]) == (1, len(odd)), run
     quarantined = await api.gql(QUARANTINE, {"c": config_id}, as_user=sandbox.user("admin"))
     edges = quarantined["data"]["quarantine"]["edges"]

@@ -10,9 +10,10 @@ from uuid import UUID
 
 from plugins.contract import Period
 from schema.ids import decode
+from server.db import using
 from server.sync.engine import ABANDONED
 from tests.plugins.loopback import serve
-from tests.plugins.syncing import RUN, SYNC, Source, configure, item
+from tests.plugins.syncing import SYNC, Source, configure, finished, item
 
 PAGES = [[item("T0007", "2026-11-02", 8, "o1")], [item("T0007", "2026-11-03", 8, "o2")]]
 NOVEMBER = {"s": "2026-11-01", "e": "2026-11-30"}
@@ -24,19 +25,10 @@ def slow_source() -> Source:
     return source
 
 
-async def wait_for(api, user: str, run_id: str) -> dict:
-    for _ in range(400):
-        run = (await api.gql(RUN, {"id": run_id}, as_user=user))["data"]["syncRun"]
-        if run["status"] != "running":
-            return run
-        await asyncio.sleep(0.025)
-    raise AssertionError("the run did not finish")
-
-
 async def runs_of(api, config_id: str) -> list[dict]:
     from server.models import SyncRun
 
-    with api.runtime.db:
+    with using(api.runtime.db):
         return await SyncRun.filter(config_id=decode(config_id, "ConnectorConfig")).values()
 
 
@@ -66,11 +58,11 @@ async def test_concurrent_starts_make_exactly_one_run(api, make_company, sample)
             }
         assert len(await runs_of(api, config_id)) == 1
         run_id = started[0]["data"]["syncConnector"]["id"]
-        assert (await wait_for(api, admin, run_id))["status"] == "succeeded"
+        assert (await finished(api, sandbox, run_id))["status"] == "SUCCEEDED"
         # Finished runs hold nothing: the next start is accepted.
         again = await api.gql(SYNC, variables, as_user=admin)
         assert "errors" not in again, again
-        await wait_for(api, admin, again["data"]["syncConnector"]["id"])
+        await finished(api, sandbox, again["data"]["syncConnector"]["id"])
     rows = await runs_of(api, config_id)
     assert len(rows) == 2 and all(r["active_config_id"] is None for r in rows)
 
@@ -90,7 +82,7 @@ async def test_the_scheduler_and_manual_starts_race_for_one_run(api, make_compan
         )
         mine = decode(config_id, "ConnectorConfig")
         november = Period(date(2026, 11, 1), date(2026, 11, 30))
-        with api.runtime.db:
+        with using(api.runtime.db):
             answers = await asyncio.gather(
                 *(engine.run_due(datetime.now(UTC), lambda _c: november) for _ in range(3)),
                 *(api.post(SYNC, {"c": config_id, **NOVEMBER}, token=token) for _ in range(2)),
@@ -100,7 +92,7 @@ async def test_the_scheduler_and_manual_starts_race_for_one_run(api, make_compan
         assert len(scheduled) + len(manual) == 1, (scheduled, manual)
         rows = await runs_of(api, config_id)
         assert len(rows) == 1
-        await wait_for(api, admin, str(_global_run_id(rows[0]["id"])))
+        await finished(api, sandbox, _global_run_id(rows[0]["id"]))
 
 
 def _global_run_id(pk: UUID) -> str:
@@ -116,7 +108,7 @@ async def test_a_run_whose_process_died_frees_its_config(api, make_company, samp
     admin = sandbox.user("admin")
     async with serve(Source(PAGES).app()) as url:
         config_id = await configure(api, sandbox, url)
-        with api.runtime.db:
+        with using(api.runtime.db):
             config = await ConnectorConfig.get(id=decode(config_id, "ConnectorConfig"))
             now = datetime.now(UTC)
             # A run another process is still beating for: it holds the config.
@@ -130,14 +122,14 @@ async def test_a_run_whose_process_died_frees_its_config(api, make_company, samp
             )
         busy = await api.gql(SYNC, {"c": config_id, **NOVEMBER}, as_user=admin)
         assert busy["errors"][0]["extensions"]["code"] == "CONFLICT"
-        with api.runtime.db:
+        with using(api.runtime.db):
             # Its process died: no heartbeat for longer than the engine waits.
             await SyncRun.filter(id=alive.id).update(heartbeat_at=now - timedelta(hours=1))
         started = await api.gql(SYNC, {"c": config_id, **NOVEMBER}, as_user=admin)
         assert "errors" not in started, started
-        run = await wait_for(api, admin, started["data"]["syncConnector"]["id"])
-        assert run["status"] == "succeeded"
-    with api.runtime.db:
+        run = await finished(api, sandbox, started["data"]["syncConnector"]["id"])
+        assert run["status"] == "SUCCEEDED"
+    with using(api.runtime.db):
         dead = await SyncRun.get(id=alive.id)
     assert dead.status == "failed" and dead.error == ABANDONED and dead.active_config_id is None
     assert dead.finished_at is not None
@@ -154,13 +146,18 @@ async def test_a_going_run_keeps_beating(api, make_company, sample, monkeypatch)
         config_id = await configure(api, sandbox, url)
         started = await api.gql(SYNC, {"c": config_id, **NOVEMBER}, as_user=sandbox.user("admin"))
         run_id = decode(started["data"]["syncConnector"]["id"], "SyncRun")
-        with api.runtime.db:
+        with using(api.runtime.db):
             first = (await SyncRun.get(id=run_id)).heartbeat_at
-            await asyncio.sleep(0.3)
-            later = await SyncRun.get(id=run_id)
+            # The heartbeat is a timer with nothing to await: read until a beat has landed
+            # (a few 50 ms beats), while the slow first page keeps the run going for 2 s.
+            async with asyncio.timeout(1.5):
+                later = await SyncRun.get(id=run_id)
+                while later.heartbeat_at == first:
+                    await asyncio.sleep(engine.heartbeat)
+                    later = await SyncRun.get(id=run_id)
         assert later.status == "running" and later.heartbeat_at > first
         assert later.active_config_id == later.config_id
-        await wait_for(api, sandbox.user("admin"), started["data"]["syncConnector"]["id"])
+        await finished(api, sandbox, started["data"]["syncConnector"]["id"])
 
 
 async def test_stopping_the_server_ends_going_runs_and_frees_their_configs(
@@ -171,12 +168,14 @@ async def test_stopping_the_server_ends_going_runs_and_frees_their_configs(
     sandbox = await make_company()
     engine = api.runtime.engine
     engine.policy = replace(engine.policy, read_timeout=5)
-    async with serve(slow_source().app()) as url:
+    source = slow_source()
+    async with serve(source.app()) as url:
         config_id = await configure(api, sandbox, url)
         started = await api.gql(SYNC, {"c": config_id, **NOVEMBER}, as_user=sandbox.user("admin"))
         run_id = decode(started["data"]["syncConnector"]["id"], "SyncRun")
-        with api.runtime.db:
-            await asyncio.sleep(0.1)
+        with using(api.runtime.db):
+            # Stop once the run is under way (fetching its slow first page), not before.
+            await asyncio.wait_for(source.reached.wait(), 10)
             await engine.stop()
             run = await SyncRun.get(id=run_id)
     assert run.status == "failed" and run.error == ABANDONED and run.active_config_id is None

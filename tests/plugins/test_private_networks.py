@@ -8,7 +8,6 @@ count the requests they get (zero, when the refusal works).
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import socket
 from collections.abc import Iterator
@@ -22,7 +21,7 @@ from server.settings import Settings
 from server.sync.guard import BlockedAddress, address_allowed, guarded_socket
 from server.sync.redact import UNREACHABLE
 from tests.plugins.loopback import serve
-from tests.plugins.syncing import CREATE, FAST, RUN, SYNC
+from tests.plugins.syncing import CREATE, FAST, SYNC, finished
 
 TEST = "mutation($id: ID!) { testConnection(id: $id) { ok message } }"
 UPDATE = """mutation($id: ID!, $i: UpdateConnectorConfigInput!) {
@@ -155,13 +154,7 @@ async def run_and_test(api, sandbox, config_id: str) -> tuple[dict[str, Any], di
     started = await api.gql(
         SYNC, {"c": config_id, "s": "2026-11-01", "e": "2026-11-30"}, as_user=admin
     )
-    run_id = started["data"]["syncConnector"]["id"]
-    for _ in range(400):
-        run = (await api.gql(RUN, {"id": run_id}, as_user=admin))["data"]["syncRun"]
-        if run["status"] != "running":
-            return tested, run
-        await asyncio.sleep(0.025)
-    raise AssertionError("the run did not finish")
+    return tested, await finished(api, sandbox, started["data"]["syncConnector"]["id"])
 
 
 async def test_names_that_resolve_to_private_addresses_are_refused_at_connection_time(
@@ -184,7 +177,7 @@ async def test_names_that_resolve_to_private_addresses_are_refused_at_connection
                 configs[name] = made["data"]["createConnectorConfig"]["id"]
             # Allowed (development): every one of them reaches the loopback source.
             tested, run = await run_and_test(api, sandbox, configs["dns"])
-            assert tested["ok"] is True and run["status"] == "succeeded"
+            assert tested["ok"] is True and run["status"] == "SUCCEEDED"
             before = source.hits
             assert before == 2
             monkeypatch.setattr(api.runtime.engine, "allow_private", False)
@@ -199,7 +192,7 @@ async def test_names_that_resolve_to_private_addresses_are_refused_at_connection
             for name, config_id in configs.items():
                 tested, run = await run_and_test(api, sandbox, config_id)
                 assert tested == {"ok": False, "message": UNREACHABLE}, name
-                assert run["status"] == "failed" and run["error"] == UNREACHABLE, name
+                assert run["status"] == "FAILED" and run["error"] == UNREACHABLE, name
     assert source.hits == before  # refused before connecting: nothing reached the source
 
 

@@ -8,7 +8,6 @@ and every log record of every logger is searched for the secret values.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -17,7 +16,7 @@ from aiohttp import web
 
 from server.sync.redact import Redactor
 from tests.plugins.loopback import serve
-from tests.plugins.syncing import CREATE, FAST, QUARANTINE, RUN, SYNC
+from tests.plugins.syncing import CREATE, FAST, QUARANTINE, RUN, SYNC, finished
 
 QUERY_KEY = "qk7Hs9xQ2pLmZ"  # auth: api_key_query
 BEARER = "bt4Fv8Lw1RnYc"  # auth: bearer
@@ -150,12 +149,9 @@ async def test_no_secret_in_responses_runs_quarantine_or_log(
             started = await call(SYNC, {"c": config_id, "s": "2026-11-01", "e": "2026-11-30"}, perf)
             run_id = started["data"]["syncConnector"]["id"]
             run_ids.append(run_id)
-            for _ in range(400):
-                run = (await call(RUN, {"id": run_id}, perf))["data"]["syncRun"]
-                if run["status"] != "running":
-                    break
-                await asyncio.sleep(0.02)
-            assert run["status"] == ("succeeded" if echo else "failed"), (data["name"], run)
+            await finished(api, sandbox, run_id, "perf")
+            run = (await call(RUN, {"id": run_id}, perf))["data"]["syncRun"]
+            assert run["status"] == ("SUCCEEDED" if echo else "FAILED"), (data["name"], run)
             await call(QUARANTINE, {"c": config_id}, perf)
             await call(
                 "query($c: ID!) { quarantine(configId: $c) { edges { node { payload value } } } }",

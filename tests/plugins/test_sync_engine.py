@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from dataclasses import replace
 
 import pytest
 
 from tests.plugins.loopback import serve
-from tests.plugins.syncing import FACTS, QUARANTINE, RUN, SYNC, Source, configure, item, sync
+from tests.plugins.syncing import (
+    FACTS,
+    QUARANTINE,
+    SYNC,
+    Source,
+    configure,
+    finished,
+    item,
+    sync,
+)
 
 PAGES = [
     [item("T0007", "2026-11-02", "8", "a1"), item("T0007", "2026-11-03", 7.5, "a2")],
@@ -27,7 +35,7 @@ async def test_pages_are_stored_and_a_rerun_changes_nothing(api, make_company, s
         config_id = await configure(api, sandbox, url)
         first = await sync(api, sandbox, config_id)
         assert first == {
-            "status": "succeeded",
+            "status": "SUCCEEDED",
             "fetched": 5,
             "stored": 5,
             "rejected": 0,
@@ -40,7 +48,7 @@ async def test_pages_are_stored_and_a_rerun_changes_nothing(api, make_company, s
             .values("source_id", "value", "updated_at", "run_id")
         )
         second = await sync(api, sandbox, config_id)
-        assert second["status"] == "succeeded"
+        assert second["status"] == "SUCCEEDED"
         after = (
             await MetricFact.filter(source__contains="-")
             .order_by("source_id")
@@ -63,7 +71,7 @@ async def test_transient_failures_are_retried(api, make_company, sample, trouble
     source.script = {2: [trouble]}
     async with serve(source.app()) as url:
         run = await sync(api, sandbox, await configure(api, sandbox, url))
-    assert run["status"] == "succeeded" and run["stored"] == 5, run
+    assert run["status"] == "SUCCEEDED" and run["stored"] == 5, run
     assert source.hits == [1, 2, 2, 3]
 
 
@@ -75,7 +83,7 @@ async def test_429_waits_for_retry_after(api, make_company, sample) -> None:
         config_id = await configure(api, sandbox, url)
         started = time.monotonic()
         run = await sync(api, sandbox, config_id)
-    assert run["status"] == "succeeded"
+    assert run["status"] == "SUCCEEDED"
     assert time.monotonic() - started >= 0.95  # Retry-After: 1, not the 10 ms backoff
     assert source.hits == [1, 1, 2, 3]
 
@@ -86,7 +94,7 @@ async def test_retries_are_bounded_and_the_failure_is_recorded(api, make_company
     source.script = {2: ["500"] * 10}
     async with serve(source.app()) as url:
         run = await sync(api, sandbox, await configure(api, sandbox, url))
-    assert run["status"] == "failed" and "500" in run["error"]
+    assert run["status"] == "FAILED" and "500" in run["error"]
     assert source.hits == [1, 2, 2, 2, 2]
     assert run["stored"] == 2  # the first page is kept; a re-run completes it idempotently
 
@@ -145,7 +153,7 @@ async def test_a_plugin_failing_mid_sync_fails_only_its_run(api, make_company, s
     pages = [[item("T0007", "2026-11-02", 8, "x1"), item("T0007", "2026-11-03", 8, "boom")]]
     async with serve(Source(pages).app()) as url:
         run = await sync(api, sandbox, await configure(api, sandbox, url, mode="explode"))
-    assert run["status"] == "failed"
+    assert run["status"] == "FAILED"
     assert run["error"] == "RuntimeError: the plugin fell over mid-sync"
     assert (await api.gql("{ me { name } }", as_user=sandbox.user("admin")))["data"]["me"]
 
@@ -169,15 +177,8 @@ async def test_one_run_per_config_at_a_time(api, make_company, sample) -> None:
             as_user=sandbox.user("admin"),
         )
         assert second["errors"][0]["extensions"]["code"] == "CONFLICT"
-        run_id = first["data"]["syncConnector"]["id"]
-        for _ in range(200):
-            run = (await api.gql(RUN, {"id": run_id}, as_user=sandbox.user("admin")))["data"][
-                "syncRun"
-            ]
-            if run["status"] != "running":
-                break
-            await asyncio.sleep(0.025)
-    assert run["status"] == "succeeded"
+        run = await finished(api, sandbox, first["data"]["syncConnector"]["id"])
+    assert run["status"] == "SUCCEEDED"
 
 
 async def test_a_changed_value_is_updated_and_the_others_are_left_alone(

@@ -2,23 +2,39 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+import sys
 from pathlib import Path
 from uuid import uuid4
 
 import pytest
 
 from server.authz import (
+    AUDIT_ENTRY_READ,
+    EMPLOYEE_READ_PERSONAL,
+    EMPLOYEE_UPDATE,
+    PLAN_APPROVE,
+    PLAN_APPROVE_COMPANY,
+    PLAN_PROGRESS,
+    PLAN_READ,
+    PLAN_READ_PUBLISHED,
+    PLAN_SUBMIT,
+    ROLE_ASSIGNMENT_ASSIGN,
+    ROLE_ASSIGNMENT_READ,
     Authorizer,
     Caller,
     CompiledPolicy,
     OrgTree,
+    Permission,
     PolicyError,
     PolicyStore,
     check_policy_files,
 )
 from server.errors import Forbidden, NotFound
+from server.relations import RESOLVERS
 from server.settings import PROJECT_ROOT
+from server.vocabulary import OBJECT_ACTIONS
 
 POLICIES = PROJECT_ROOT / "policies"
 REAL = CompiledPolicy.from_files(POLICIES, version=1)
@@ -53,6 +69,61 @@ MATRIX = [
     ("admin", "policy", "reload", "scope", True),
     ("admin", "audit_entry", "read", "scope", True),
     ("nobody", "employee", "read", "company", False),
+    # plans: employees see published plans of their own line, never drafts
+    ("employee", "plan", "read_published", "self", True),
+    ("employee", "plan", "read", "self", False),
+    ("employee", "plan", "approve", "scope", False),
+    ("dept_manager", "plan", "read", "scope", True),
+    ("dept_manager", "plan", "comment", "scope", True),
+    ("dept_manager", "plan", "approve", "scope", False),
+    ("perf_admin", "plan", "create", "scope", True),
+    ("perf_admin", "plan", "submit", "scope", True),
+    ("perf_admin", "plan", "file", "scope", True),
+    ("perf_admin", "plan", "approve", "scope", False),
+    ("perf_admin", "plan", "review_edit", "scope", False),
+    ("perf_admin", "plan", "progress", "scope", True),
+    ("vp", "plan", "approve", "scope", True),
+    ("vp", "plan", "review_edit", "scope", True),
+    ("vp", "plan", "submit", "scope", False),
+    ("vp", "plan", "progress", "scope", False),
+    ("hr_vp", "plan", "approve", "scope", True),
+    ("hr_vp", "plan", "return", "scope", True),
+    ("hr_vp", "plan", "progress", "scope", True),
+    ("hr_vp", "plan", "file", "scope", False),
+    # the GM signs company plans only, and acknowledges filed plans
+    ("gm", "plan", "approve_company", "scope", True),
+    ("gm", "plan", "approve", "scope", False),
+    ("gm", "plan", "approve_department", "scope", False),
+    ("gm", "plan", "acknowledge", "scope", True),
+    ("gm", "plan", "create", "scope", False),
+    ("admin", "plan", "read", "scope", False),
+    # templates: everyone reads the library; the performance admin keeps it
+    ("employee", "template", "read", "company", True),
+    ("perf_admin", "template", "create", "scope", True),
+    ("perf_admin", "template", "delete", "scope", True),
+    ("hr_vp", "template", "update", "scope", False),
+    ("admin", "template", "create", "scope", False),
+    # connectors: IT configures them; the performance admin runs syncs
+    ("admin", "connector_config", "create", "scope", True),
+    ("admin", "connector_config", "delete", "scope", True),
+    ("perf_admin", "connector_config", "read", "scope", True),
+    ("perf_admin", "connector_config", "sync", "scope", True),
+    ("perf_admin", "connector_config", "update", "scope", False),
+    ("hr_vp", "connector_config", "read", "scope", False),
+    ("employee", "connector_config", "read", "company", False),
+    # sync runs
+    ("admin", "sync_run", "read", "scope", True),
+    ("perf_admin", "sync_run", "read", "scope", True),
+    ("gm", "sync_run", "read", "scope", False),
+    ("employee", "sync_run", "read", "company", False),
+    # collected facts follow the management line
+    ("employee", "metric_fact", "read", "self", True),
+    ("employee", "metric_fact", "read", "team", True),
+    ("employee", "metric_fact", "read", "company", False),
+    ("dept_manager", "metric_fact", "read", "scope", True),
+    ("vp", "metric_fact", "read", "scope", True),
+    ("hr_vp", "metric_fact", "read", "scope", True),
+    ("admin", "metric_fact", "read", "scope", False),
 ]
 
 
@@ -158,24 +229,79 @@ def test_scope_covers_the_subtree_only() -> None:
     me = uuid4()
     caller = Caller(me, uuid4(), "demo", ids["dept"], None, (("dept_manager", ids["dept"]),))
     authz = Authorizer(caller, REAL, tree)
-    assert authz.can("employee", "read_personal", ids["sub"], uuid4(), None)
-    assert authz.can("employee", "read_personal", ids["dept"], uuid4(), None)
-    assert not authz.can("employee", "read_personal", ids["div"], uuid4(), None)
-    assert not authz.can("employee", "read_personal", ids["other"], uuid4(), None)
+    assert authz.check(EMPLOYEE_READ_PERSONAL, (ids["sub"], uuid4(), None))
+    assert authz.check(EMPLOYEE_READ_PERSONAL, (ids["dept"], uuid4(), None))
+    assert not authz.check(EMPLOYEE_READ_PERSONAL, (ids["div"], uuid4(), None))
+    assert not authz.check(EMPLOYEE_READ_PERSONAL, (ids["other"], uuid4(), None))
     # direct reports elsewhere in the tree are visible through "team"
-    assert authz.can("employee", "read_personal", ids["other"], uuid4(), me)
+    assert authz.check(EMPLOYEE_READ_PERSONAL, (ids["other"], uuid4(), me))
     # the caller's own record through "self"
-    assert authz.can("employee", "read_personal", ids["other"], me, None)
+    assert authz.check(EMPLOYEE_READ_PERSONAL, (ids["other"], me, None))
 
 
 def test_require_distinguishes_hidden_from_forbidden() -> None:
     tree, ids = _tree()
     caller = Caller(uuid4(), uuid4(), "demo", ids["dept"], None, ())
     authz = Authorizer(caller, REAL, tree)
-    with pytest.raises(Forbidden):
-        authz.require("employee", "update", ids["dept"], uuid4(), None)
-    with pytest.raises(NotFound):
-        authz.require("audit_entry", "read", ids["dept"])
+    with pytest.raises(Forbidden):  # seen (the directory), not to be changed
+        authz.require(EMPLOYEE_UPDATE, (ids["dept"], uuid4(), None))
+    with pytest.raises(NotFound):  # someone else's roles are out of sight
+        authz.require(ROLE_ASSIGNMENT_ASSIGN, (ids["dept"], uuid4(), None))
+    with pytest.raises(Forbidden):  # company-level objects are never hidden, only refused
+        authz.require(AUDIT_ENTRY_READ)
+    authz.require(ROLE_ASSIGNMENT_READ, (ids["dept"], caller.employee_id, None))
+
+
+def test_plan_self_is_the_callers_department_chain() -> None:
+    """The plan resolver's "self": a plan covering one's department or one above it."""
+    tree, ids = _tree()
+    caller = Caller(uuid4(), uuid4(), "demo", ids["dept"], None, ())
+    authz = Authorizer(caller, REAL, tree)
+    assert authz.check(PLAN_READ_PUBLISHED, frozenset({ids["root"]}))
+    assert authz.check(PLAN_READ_PUBLISHED, frozenset({ids["dept"], ids["other"]}))
+    assert not authz.check(PLAN_READ_PUBLISHED, frozenset({ids["sub"]}))
+    assert not authz.check(PLAN_READ, frozenset({ids["root"]}))
+    assert authz.scope(PLAN_READ_PUBLISHED).own_departments == {
+        ids["dept"],
+        ids["div"],
+        ids["root"],
+    }
+
+
+def test_typed_permissions_refuse_typos() -> None:
+    with pytest.raises(ValueError, match="plan has no action 'aprove'"):
+        Permission("plan", "aprove")
+    with pytest.raises(ValueError, match="unknown object 'plans'"):
+        Permission("plans", "approve")
+    assert Permission("plan", "approve") == PLAN_APPROVE
+
+
+def test_a_typo_in_a_permission_constant_fails_at_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """server/permissions.py with a misspelt constant does not even load."""
+    source = (PROJECT_ROOT / "server" / "permissions.py").read_text()
+    broken = tmp_path / "broken_permissions.py"
+    broken.write_text(
+        source.replace('Permission("plan", "approve")', 'Permission("plan", "aprove")')
+    )
+    spec = importlib.util.spec_from_file_location("broken_permissions", broken)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "broken_permissions", module)  # dataclasses look it up
+    with pytest.raises(ValueError, match="aprove"):
+        spec.loader.exec_module(module)
+
+
+def test_every_object_type_has_a_relation_resolver() -> None:
+    assert set(RESOLVERS) == set(OBJECT_ACTIONS)
+
+
+def test_holders_name_the_roles_a_policy_lets_act() -> None:
+    assert set(REAL.holders("demo", PLAN_APPROVE)) == {"hr_vp", "vp"}
+    assert set(REAL.holders("demo", PLAN_APPROVE_COMPANY)) == {"gm"}
+    assert set(REAL.holders("demo", PLAN_PROGRESS)) == {"gm", "hr_vp", "perf_admin"}
+    assert REAL.holders("demo", PLAN_SUBMIT) == {"perf_admin": frozenset({"scope"})}
 
 
 def test_decisions_are_memoized_per_policy() -> None:

@@ -36,7 +36,7 @@ async def test_wrong_password_and_unknown_user_look_the_same(api) -> None:
     assert (
         wrong["errors"][0]["extensions"]
         == unknown["errors"][0]["extensions"]
-        == {"code": "UNAUTHENTICATED"}
+        == {"code": "UNAUTHENTICATED", "reason": "BAD_CREDENTIALS"}
     )
 
 
@@ -71,10 +71,14 @@ async def test_a_replayed_refresh_token_ends_its_session(api, make_company) -> N
     fresh = (await api.gql(REFRESH, {"t": first["refreshToken"]}))["data"]["refresh"]
     assert "errors" not in await api.gql("{ me { username } }", token=fresh["accessToken"])
     replay = await api.gql(REFRESH, {"t": first["refreshToken"]})
-    assert replay["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED"}
+    assert replay["errors"][0]["extensions"] == {
+        "code": "UNAUTHENTICATED",
+        "reason": "TOKEN_INVALID",
+    }
     # two parties hold this session's tokens: the whole session ends, the newest tokens too
     assert (await api.gql(REFRESH, {"t": fresh["refreshToken"]}))["errors"][0]["extensions"] == {
-        "code": "UNAUTHENTICATED"
+        "code": "UNAUTHENTICATED",
+        "reason": "TOKEN_INVALID",
     }
     me = await api.gql("{ me { username } }", token=fresh["accessToken"])
     assert me["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
@@ -101,7 +105,10 @@ async def test_concurrent_refreshes_with_one_token_let_exactly_one_through(
     lost = [r for r in results if "errors" in r]
     assert len(won) == 1, results
     assert len(lost) == calls - 1
-    assert all(r["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED"} for r in lost)
+    assert all(
+        r["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED", "reason": "TOKEN_INVALID"}
+        for r in lost
+    )
     # the losers presented a token already rotated: the session is over for everyone
     again = await api.gql(REFRESH, {"t": won[0]["refreshToken"]})
     assert again["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

@@ -93,7 +93,11 @@ async def test_validation_errors_name_the_field(api, make_company) -> None:
       employeeNumber: "E1", departmentId: $d}) { id } }"""
     result = await api.gql(query, {"d": sandbox.ids["sales"]}, as_user=sandbox.user("admin"))
     error = result["errors"][0]
-    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "username"}
+    assert error["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "reason": "INVALID_FORMAT",
+        "field": "username",
+    }
     assert "username" in error["message"]
 
 
@@ -140,9 +144,11 @@ async def test_forged_cursors_are_bad_input(api) -> None:
                 token=token,
             )
         ).json()
-        assert result["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "after"}, (
-            payload
-        )
+        assert result["errors"][0]["extensions"] == {
+            "code": "BAD_USER_INPUT",
+            "reason": "BAD_CURSOR",
+            "field": "after",
+        }, payload
 
 
 async def test_a_repeated_bad_query_is_refused_the_same_way(api) -> None:

@@ -112,7 +112,11 @@ async def test_every_bad_cursor_on_every_connection_is_bad_input(api, make_compa
             response = await api.post(query, {**variables, "a": cursor}, token=token)
             assert response.status_code == 200, (name, label, response.text)
             errors = response.json()["errors"]
-            assert errors[0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "after"}, (
+            assert errors[0]["extensions"] == {
+                "code": "BAD_USER_INPUT",
+                "reason": "BAD_CURSOR",
+                "field": "after",
+            }, (
                 name,
                 label,
                 errors,

@@ -131,7 +131,11 @@ async def test_an_unexpected_error_is_logged_once_at_error(api, debug_log, monke
         headers={"X-Request-ID": "unexpected-1"},
     )
     error = response.json()["errors"][0]
-    assert error["extensions"] == {"code": "INTERNAL", "requestId": "unexpected-1"}
+    assert error["extensions"] == {
+        "code": "INTERNAL",
+        "reason": "INTERNAL",
+        "requestId": "unexpected-1",
+    }
     loud = [r for r in debug_log.records if r.levelno >= logging.ERROR]
     assert len(loud) == 1, [FORMATTER.format(r) for r in loud]
     record = loud[0]

@@ -38,7 +38,14 @@ async def test_errors_in_chinese(api) -> None:
     en = await api.gql(query, variables, as_user="gm@demo", lang="en")
     assert zh["errors"][0]["message"] == "找不到该员工。"
     assert en["errors"][0]["message"] == "No employee with that ID exists."
-    assert zh["errors"][0]["extensions"] == en["errors"][0]["extensions"] == {"code": "NOT_FOUND"}
+    assert (
+        zh["errors"][0]["extensions"]
+        == en["errors"][0]["extensions"]
+        == {
+            "code": "NOT_FOUND",
+            "reason": "NOT_FOUND",
+        }
+    )
     forbidden = await api.gql(
         "mutation { reloadPolicies { version } }", as_user="gm@demo", lang="zh"
     )
@@ -183,11 +190,12 @@ async def test_graphql_errors_in_chinese(
     assert in_chinese["message"].startswith("请求无效：" + chinese), in_chinese
     assert in_chinese["extensions"] == {
         "code": "BAD_USER_INPUT",
+        "reason": "INVALID_QUERY",
         "detail": in_english["message"],
     }
     # English clients see graphql-core's message as before, without a `detail`.
     assert in_english["message"].startswith(english)
-    assert in_english["extensions"] == {"code": "BAD_USER_INPUT"}
+    assert in_english["extensions"] == {"code": "BAD_USER_INPUT", "reason": "INVALID_QUERY"}
 
 
 async def test_zh_variants_get_simplified_chinese(api) -> None:

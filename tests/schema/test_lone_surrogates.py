@@ -106,7 +106,10 @@ async def test_websocket_operations(api, caplog) -> None:
         await ws.send_json({"id": "2", "type": "subscribe", "payload": {"query": "{ __typename }"}})
         answered = await next_message(ws)
     assert refused["id"] == "1" and refused["type"] == "error", refused
-    assert refused["payload"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
+    assert refused["payload"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "reason": "TEXT_SURROGATE",
+    }
     assert "surrogate" in refused["payload"][0]["message"]
     assert answered["id"] == "2" and answered["payload"] == {"data": {"__typename": "Query"}}
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

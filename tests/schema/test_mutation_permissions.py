@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-CREATE_DEPT = """mutation($p: ID!) { createDepartment(input: {name: "新部门", parentId: $p, kind: "sales"}) { id name } }"""
+CREATE_DEPT = """mutation($p: ID!) { createDepartment(input: {name: "新部门", parentId: $p, kind: SALES}) { id name } }"""
 CREATE_EMP = """mutation($d: ID!, $n: String!) { createEmployee(input: {username: $n, name: "新人",
   employeeNumber: $n, departmentId: $d}) { id } }"""
 UPDATE_EMP = (
@@ -12,7 +12,7 @@ UPDATE_EMP = (
 )
 DEACTIVATE_EMP = """mutation($id: ID!) { deactivateEmployee(id: $id) { isActive } }"""
 ASSIGN = (
-    """mutation($id: ID!) { assignRole(input: {employeeId: $id, role: "perf_admin"}) { role } }"""
+    """mutation($id: ID!) { assignRole(input: {employeeId: $id, role: PERF_ADMIN}) { role } }"""
 )
 RELOAD = "mutation { reloadPolicies { version } }"
 AUDIT = "{ auditLog(first: 5) { edges { node { action } } } }"

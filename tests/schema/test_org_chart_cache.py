@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
+
+import pytest
 
 from schema.ids import decode
+from server import org_tree
 from server.models import Department
 from server.org_tree import forget, org_chart
 
@@ -65,16 +69,38 @@ async def test_moving_a_department_changes_who_sees_personal_data_at_once(
     assert after["data"]["employee"] == {"phone": "13800000007", "personalDataVisible": True}
 
 
-async def test_a_chart_read_during_a_change_is_not_kept(db, make_company) -> None:
+async def test_a_chart_read_during_a_change_is_not_kept(
+    db, make_company, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A read that began before forget() may still answer its own request, but it must not
     be cached: it could predate the change and would hide it until the cache expired."""
     sandbox = await make_company()
     sales_id = decode(sandbox.ids["sales"], "Department")
     company_id = (await Department.get(id=sales_id)).company_id
     forget(company_id)
-    reading = asyncio.create_task(org_chart(company_id))
-    await asyncio.sleep(0)  # the read has started
-    forget(company_id)  # a change committed meanwhile
-    assert (await reading).departments[sales_id].name == "销售一部"
+    in_flight, release = asyncio.Event(), asyncio.Event()
+
+    class Held:
+        """org_chart's department query, held in flight until the test lets it go."""
+
+        @staticmethod
+        def filter(**where: Any) -> Any:
+            query = Department.filter(**where)
+
+            class Values:
+                async def values(self, *fields: str) -> Any:
+                    in_flight.set()
+                    await release.wait()
+                    return await query.values(*fields)
+
+            return Values()
+
+    with monkeypatch.context() as patch:
+        patch.setattr(org_tree, "Department", Held)
+        reading = asyncio.create_task(org_chart(company_id))
+        await asyncio.wait_for(in_flight.wait(), 5)  # the read has begun
+        forget(company_id)  # a change committed meanwhile
+        release.set()
+        assert (await reading).departments[sales_id].name == "销售一部"
     await Department.filter(id=sales_id).update(name="华南销售部")
     assert (await org_chart(company_id)).departments[sales_id].name == "华南销售部"

@@ -57,24 +57,30 @@ async def test_create_employee_audits_with_masked_personal_data(api, make_compan
 
 
 @pytest.mark.parametrize(
-    ("overrides", "field"),
+    ("overrides", "field", "reason"),
     [
-        ({"username": "a"}, "username"),
-        ({"name": "   "}, "name"),
-        ({"employeeNumber": "E 1/2"}, "employeeNumber"),
-        ({"phone": "call me"}, "phone"),
-        ({"email": "not-an-email"}, "email"),
-        ({"hireDate": "1900-01-01"}, "hireDate"),
-        ({"password": "short"}, "password"),
-        ({"name": "x" * 101}, "name"),
+        ({"username": "a"}, "username", "INVALID_FORMAT"),
+        ({"name": "   "}, "name", "REQUIRED"),
+        ({"employeeNumber": "E 1/2"}, "employeeNumber", "INVALID_FORMAT"),
+        ({"phone": "call me"}, "phone", "INVALID_FORMAT"),
+        ({"email": "not-an-email"}, "email", "INVALID_FORMAT"),
+        ({"hireDate": "1900-01-01"}, "hireDate", "DATE_RANGE"),
+        ({"password": "short"}, "password", "PASSWORD_WEAK"),
+        ({"name": "x" * 101}, "name", "TOO_LONG"),
     ],
 )
-async def test_create_employee_validation(api, make_company, overrides: dict, field: str) -> None:
+async def test_create_employee_validation(
+    api, make_company, overrides: dict, field: str, reason: str
+) -> None:
     sandbox = await make_company()
     result = await api.gql(
         CREATE_EMP, {"i": new_employee(sandbox, **overrides)}, as_user=sandbox.user("admin")
     )
-    assert result["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": field}
+    assert result["errors"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "reason": reason,
+        "field": field,
+    }
     # nothing was written
     again = await api.gql(CREATE_EMP, {"i": new_employee(sandbox)}, as_user=sandbox.user("admin"))
     assert "errors" not in again
@@ -121,7 +127,11 @@ async def test_update_employee_changes_only_given_fields_and_refuses_cycles(
         {"id": sandbox.ids["vpa"], "i": {"managerId": sandbox.ids["mgr"]}},
         as_user=admin,
     )
-    assert cycle["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "managerId"}
+    assert cycle["errors"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "reason": "MANAGER_CYCLE",
+        "field": "managerId",
+    }
     self_manager = await api.gql(
         UPDATE_EMP,
         {"id": sandbox.ids["mgr"], "i": {"managerId": sandbox.ids["mgr"]}},
@@ -150,7 +160,7 @@ async def test_department_lifecycle(api, make_company) -> None:
             "i": {
                 "name": "大客户部",
                 "parentId": sandbox.ids["divA"],
-                "kind": "sales",
+                "kind": "SALES",
                 "managerId": sandbox.ids["mgr"],
             }
         },
@@ -166,17 +176,24 @@ async def test_department_lifecycle(api, make_company) -> None:
     assert duplicate["errors"][0]["extensions"]["code"] == "CONFLICT"
     bad_kind = await api.gql(
         CREATE_DEPT,
-        {"i": {"name": "X", "parentId": sandbox.ids["divA"], "kind": "magic"}},
+        {"i": {"name": "X", "parentId": sandbox.ids["divA"], "kind": "MAGIC"}},
         as_user=admin,
     )
-    assert bad_kind["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "kind"}
+    assert bad_kind["errors"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "reason": "INVALID_QUERY",
+    }
     # moving a division under its own child is a cycle; the root cannot move
     cycle = await api.gql(
         UPDATE_DEPT,
         {"id": sandbox.ids["divA"], "i": {"parentId": sandbox.ids["sales"]}},
         as_user=admin,
     )
-    assert cycle["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "parentId"}
+    assert cycle["errors"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "reason": "DEPARTMENT_CYCLE",
+        "field": "parentId",
+    }
     root = await api.gql(
         UPDATE_DEPT,
         {"id": sandbox.ids["root"], "i": {"parentId": sandbox.ids["divA"]}},
@@ -225,7 +242,7 @@ async def test_roles_assign_revoke_and_the_last_admin_stays(api, make_company) -
         {
             "i": {
                 "employeeId": sandbox.ids["staff"],
-                "role": "dept_manager",
+                "role": "DEPT_MANAGER",
                 "departmentId": sandbox.ids["sales"],
             }
         },
@@ -238,7 +255,7 @@ async def test_roles_assign_revoke_and_the_last_admin_stays(api, make_company) -
         {
             "i": {
                 "employeeId": sandbox.ids["staff"],
-                "role": "dept_manager",
+                "role": "DEPT_MANAGER",
                 "departmentId": sandbox.ids["sales"],
             }
         },
@@ -246,10 +263,10 @@ async def test_roles_assign_revoke_and_the_last_admin_stays(api, make_company) -
     )
     assert dup["errors"][0]["extensions"]["code"] == "CONFLICT"
     for bad in (
-        {"role": "emperor"},
-        {"role": "employee"},
-        {"role": "vp"},
-        {"role": "gm", "departmentId": sandbox.ids["sales"]},
+        {"role": "EMPEROR"},
+        {"role": "EMPLOYEE"},
+        {"role": "VP"},
+        {"role": "GM", "departmentId": sandbox.ids["sales"]},
     ):
         wrong = await api.gql(
             assign, {"i": {"employeeId": sandbox.ids["staff"], **bad}}, as_user=admin
@@ -265,7 +282,7 @@ async def test_roles_assign_revoke_and_the_last_admin_stays(api, make_company) -
     revoke = "mutation($id: ID!) { revokeRole(id: $id) { role } }"
     assert (await api.gql(revoke, {"id": role_id}, as_user=admin))["data"]["revokeRole"][
         "role"
-    ] == "dept_manager"
+    ] == "DEPT_MANAGER"
     me = await api.gql("{ me { roles { id } } }", as_user=admin)
     last = await api.gql(revoke, {"id": me["data"]["me"]["roles"][0]["id"]}, as_user=admin)
     assert last["errors"][0]["extensions"]["code"] == "CONFLICT"
@@ -289,7 +306,11 @@ async def test_update_company(api, make_company) -> None:
     )
     assert done["data"]["updateCompany"]["nameZh"] == "测试公司"
     bad = await api.gql(query, {"i": {"timezone": "Mars/Olympus"}}, as_user=sandbox.user("admin"))
-    assert bad["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "timezone"}
+    assert bad["errors"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "reason": "INVALID_FORMAT",
+        "field": "timezone",
+    }
     denied = await api.gql(query, {"i": {"name": "X"}}, as_user=sandbox.user("gm"))
     assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
@@ -319,4 +340,8 @@ async def test_audit_log_filters(api, make_company) -> None:
     )
     assert none["data"]["auditLog"]["edges"] == []
     bad = await api.gql(query, {"f": {"actorId": sandbox.ids["sales"]}}, as_user=admin)
-    assert bad["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "filter.actorId"}
+    assert bad["errors"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "reason": "WRONG_ID_TYPE",
+        "field": "filter.actorId",
+    }

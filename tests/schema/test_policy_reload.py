@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
+from collections.abc import Callable
 
 from server.settings import PROJECT_ROOT
 
@@ -59,28 +61,47 @@ async def test_an_edited_policy_narrows_lists_in_sql(api, policy_dir) -> None:
     assert len(everyone["data"]["employees"]["edges"]) == 100
 
 
-async def test_file_watcher_reloads_on_change(tmp_path) -> None:
+async def test_file_watcher_reloads_on_change(tmp_path, monkeypatch) -> None:
     from server.authz import PolicyStore
 
     for name in ("model.conf", "policy.csv"):
         shutil.copy(PROJECT_ROOT / "policies" / name, tmp_path / name)
     store = PolicyStore(tmp_path)
+    reloads: asyncio.Queue[None] = asyncio.Queue()
+    reload = store.reload
+
+    async def counted() -> object:
+        try:
+            return await reload()
+        finally:
+            reloads.put_nowait(None)  # each reload the watcher attempted, refused or not
+
+    monkeypatch.setattr(store, "reload", counted)
+
+    async def write_until(content: str, done: Callable[[], bool]) -> None:
+        """Write ``content`` until the watcher has reloaded it. watchfiles says nothing when
+        it starts watching, so a write made before that goes unseen: write again (the same
+        content) after each half second without a reload."""
+        path = tmp_path / "policy.csv"
+        async with asyncio.timeout(20):
+            while not done():
+                path.write_text(content)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(reloads.get(), 0.5)
+
     watcher = asyncio.create_task(store.watch(0.05))
     try:
-        await asyncio.sleep(0.3)
-        with (tmp_path / "policy.csv").open("a") as f:
-            f.write("p, gm, *, employee, deactivate, scope\n")
-        for _ in range(100):
-            if store.current.version == 2:
-                break
-            await asyncio.sleep(0.05)
-        assert store.current.version == 2
+        edited = (tmp_path / "policy.csv").read_text() + "p, gm, *, employee, deactivate, scope\n"
+        await write_until(
+            edited,
+            lambda: "scope" in store.current.relations("gm", "demo", "employee", "deactivate"),
+        )
+        good = store.current.version
+        assert good >= 2
+        await write_until("garbage, line\n", lambda: store.last_error is not None)
+        assert store.current.version == good
         assert "scope" in store.current.relations("gm", "demo", "employee", "deactivate")
-        (tmp_path / "policy.csv").write_text("garbage, line\n")
-        for _ in range(100):
-            if store.last_error is not None:
-                break
-            await asyncio.sleep(0.05)
-        assert store.last_error is not None and store.current.version == 2
     finally:
         watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watcher

@@ -34,7 +34,12 @@ PAGE = "query Page { employees(first: 100) { edges { node { name department { na
 def _refusal(result: dict[str, Any], cost: int, maximum: int = BUDGET) -> dict[str, Any]:
     assert result.get("data") is None, result
     [error] = result["errors"]
-    assert error["extensions"] == {"code": "BAD_USER_INPUT", "cost": cost, "maximumCost": maximum}
+    assert error["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "reason": "QUERY_TOO_COSTLY",
+        "cost": cost,
+        "maximumCost": maximum,
+    }
     return error
 
 

@@ -122,7 +122,10 @@ async def test_websocket_documents_are_capped(api) -> None:
         await subscribe(ws, "small", "query Small { __typename }")
         answered = await next_message(ws)
     assert refused["id"] == "big" and refused["type"] == "error", refused
-    assert refused["payload"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
+    assert refused["payload"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "reason": "QUERY_TOO_LARGE",
+    }
     assert f"at most {MAX_QUERY} bytes" in refused["payload"][0]["message"]
     assert answered == {"id": "small", "type": "next", "payload": {"data": {"__typename": "Query"}}}
 

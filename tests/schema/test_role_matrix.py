@@ -122,6 +122,6 @@ async def test_roles_of_others_are_visible_only_in_scope(api) -> None:
     as_staff = await api.gql(query, {"id": admin_id}, as_user=holder(DEMO, "employee"))
     assert as_staff["data"]["employee"]["roles"] == []
     as_admin = await api.gql("{ me { roles { role department { name } } } }", as_user="admin@demo")
-    assert as_admin["data"]["me"]["roles"] == [{"role": "admin", "department": None}]
+    assert as_admin["data"]["me"]["roles"] == [{"role": "ADMIN", "department": None}]
     as_gm = await api.gql(query, {"id": admin_id}, as_user="gm@demo")
-    assert as_gm["data"]["employee"]["roles"] == [{"role": "admin", "department": None}]
+    assert as_gm["data"]["employee"]["roles"] == [{"role": "ADMIN", "department": None}]

@@ -7,21 +7,29 @@ socket also refuses later operations once its session is gone.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from schema.ids import encode
 from server.db import using
-from server.events import SyncProgress, sync_events
+from server.events import SyncProgress, org_events, plan_events, sync_events
 from tests.schema.plans.planning import COMMENT, create
-from tests.schema.wsclient import connect, fresh_token, next_message, run, subscribe
+from tests.schema.wsclient import (
+    Listeners,
+    connect,
+    fresh_token,
+    next_message,
+    run,
+    subscribe,
+    wait_for_subscribers,
+)
 
 ORG_CHANGES = "subscription { orgChanges { action objectType objectId } }"
 PLAN_EVENTS = "subscription { planEvents { planId kind } }"
 SYNC_PROGRESS = "subscription($r: ID!) { syncProgress(runId: $r) { status fetched } }"
 RENAME = "mutation($id: ID!, $n: String!) { updateEmployee(id: $id, input: {title: $n}) { id } }"
-ASSIGN = "mutation($e: ID!, $r: String!) { assignRole(input: {employeeId: $e, role: $r}) { id } }"
+ASSIGN = "mutation($e: ID!, $r: Role!) { assignRole(input: {employeeId: $e, role: $r}) { id } }"
 REVOKE = "mutation($id: ID!) { revokeRole(id: $id) { id } }"
 DEACTIVATE = "mutation($id: ID!) { deactivateEmployee(id: $id) { id } }"
 
@@ -32,9 +40,15 @@ async def ok(api: Any, query: str, variables: dict[str, Any], token: str) -> dic
     return result["data"]
 
 
-async def started(ws: Any, query: str, variables: dict[str, Any] | None = None) -> None:
+async def started(
+    ws: Any,
+    bus: Listeners,
+    company_id: UUID,
+    query: str,
+    variables: dict[str, Any] | None = None,
+) -> None:
     await subscribe(ws, "1", query, variables)
-    await asyncio.sleep(0.1)  # let the subscription register with the event bus
+    await wait_for_subscribers(bus, company_id)
 
 
 async def ended_with(ws: Any, code: str) -> dict[str, Any]:
@@ -57,7 +71,7 @@ async def test_org_changes_end_at_sign_out(api, make_company) -> None:
     token = await fresh_token(api, sandbox.user("staff"))
     admin = await api.token(sandbox.user("admin"))
     async with connect(api, token, headers={"Accept-Language": "zh-CN"}) as ws:
-        await started(ws, ORG_CHANGES)
+        await started(ws, org_events, sandbox.company_id, ORG_CHANGES)
         await ok(api, RENAME, {"id": sandbox.ids["worker"], "n": "班长"}, admin)
         first = await next_message(ws)
         assert first["payload"]["data"]["orgChanges"]["objectId"] == sandbox.ids["worker"]
@@ -72,7 +86,7 @@ async def test_org_changes_end_when_the_subscriber_is_deactivated(api, make_comp
     token = await fresh_token(api, sandbox.user("staff"))
     admin = await api.token(sandbox.user("admin"))
     async with connect(api, token) as ws:
-        await started(ws, ORG_CHANGES)
+        await started(ws, org_events, sandbox.company_id, ORG_CHANGES)
         await ok(api, DEACTIVATE, {"id": sandbox.ids["staff"]}, admin)
         await ended_with(ws, "UNAUTHENTICATED")
 
@@ -81,11 +95,11 @@ async def test_org_changes_follow_a_revoked_role(api, make_company) -> None:
     sandbox = await make_company()
     token = await fresh_token(api, sandbox.user("mgr"))
     admin = await api.token(sandbox.user("admin"))
-    managing = await role_id(api, token, "dept_manager")
+    managing = await role_id(api, token, "DEPT_MANAGER")
     async with connect(api, token) as ws:
-        await started(ws, ORG_CHANGES)
+        await started(ws, org_events, sandbox.company_id, ORG_CHANGES)
         # As the sales manager, mgr hears of role changes in sales...
-        granted = await ok(api, ASSIGN, {"e": sandbox.ids["staff"], "r": "perf_admin"}, admin)
+        granted = await ok(api, ASSIGN, {"e": sandbox.ids["staff"], "r": "PERF_ADMIN"}, admin)
         staff_role = granted["assignRole"]["id"]
         first = await next_message(ws)
         assert first["payload"]["data"]["orgChanges"]["objectId"] == staff_role
@@ -103,10 +117,10 @@ async def test_plan_events_end_at_sign_out(api, make_company) -> None:
     sandbox = await make_company()
     token = await fresh_token(api, sandbox.user("perf"))
     async with connect(api, token) as ws:
-        await started(ws, PLAN_EVENTS)
+        await started(ws, plan_events, sandbox.company_id, PLAN_EVENTS)
         plan = await create(api, sandbox)
         first = await next_message(ws)
-        assert first["payload"]["data"]["planEvents"] == {"planId": plan["id"], "kind": "version"}
+        assert first["payload"]["data"]["planEvents"] == {"planId": plan["id"], "kind": "VERSION"}
         await ok(api, "mutation { logout }", {}, token)
         perf = await api.token(sandbox.user("perf"))
         await ok(api, COMMENT, {"id": plan["id"], "b": "请补充数据来源"}, perf)
@@ -134,9 +148,9 @@ async def test_sync_progress_ends_at_sign_out(api, make_company) -> None:
     company_id, run_id = await sync_run(api, sandbox.slug)
     token = await fresh_token(api, sandbox.user("admin"))
     async with connect(api, token) as ws:
-        await started(ws, SYNC_PROGRESS, {"r": encode("SyncRun", run_id)})
+        await started(ws, sync_events, company_id, SYNC_PROGRESS, {"r": encode("SyncRun", run_id)})
         first = await next_message(ws)
-        assert first["payload"]["data"]["syncProgress"] == {"status": "running", "fetched": 0}
+        assert first["payload"]["data"]["syncProgress"] == {"status": "RUNNING", "fetched": 0}
         await ok(api, "mutation { logout }", {}, token)
         sync_events.publish(SyncProgress(company_id, run_id, "running", 5, 5, 0))
         await ended_with(ws, "UNAUTHENTICATED")
@@ -148,9 +162,9 @@ async def test_sync_progress_follows_a_revoked_role(api, make_company) -> None:
     token = await fresh_token(api, sandbox.user("perf"))
     admin = await api.token(sandbox.user("admin"))
     async with connect(api, token) as ws:
-        await started(ws, SYNC_PROGRESS, {"r": encode("SyncRun", run_id)})
+        await started(ws, sync_events, company_id, SYNC_PROGRESS, {"r": encode("SyncRun", run_id)})
         assert (await next_message(ws))["type"] == "next"
-        await ok(api, REVOKE, {"id": await role_id(api, token, "perf_admin")}, admin)
+        await ok(api, REVOKE, {"id": await role_id(api, token, "PERF_ADMIN")}, admin)
         sync_events.publish(SyncProgress(company_id, run_id, "running", 5, 5, 0))
         await ended_with(ws, "NOT_FOUND")
 

@@ -12,6 +12,8 @@ from httpx_ws import WebSocketDisconnect, aconnect_ws
 from httpx_ws.transport import ASGIWebSocketTransport
 
 from schema.app import create_app
+from server.events import org_events
+from tests.schema.wsclient import wait_for_subscribers
 
 SUBSCRIBE = "subscription { orgChanges { action objectType objectId } }"
 RENAME = "mutation($id: ID!, $n: String!) { updateEmployee(id: $id, input: {title: $n}) { id } }"
@@ -94,7 +96,8 @@ async def test_changes_reach_the_company_and_not_other_tenants(api, make_company
         for ws in (staff, stranger):
             assert (await next_message(ws))["type"] == "connection_ack"
             await ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}})
-        await asyncio.sleep(0.1)  # let both subscriptions register
+        await wait_for_subscribers(org_events, mine.company_id)
+        await wait_for_subscribers(org_events, other.company_id)
         done = await api.gql(RENAME, {"id": mine.ids["worker"], "n": "班长"}, token=admin_token)
         assert "errors" not in done
         event = await next_message(staff)
@@ -104,8 +107,31 @@ async def test_changes_reach_the_company_and_not_other_tenants(api, make_company
             "objectType": "employee",
             "objectId": mine.ids["worker"],
         }
-        try:
-            leaked = await next_message(stranger, wait=0.5)
-        except TimeoutError:
-            leaked = None
-        assert leaked is None
+        # A change in the stranger's own company comes after ours on the bus: if ours had
+        # leaked, the stranger would hear it first.
+        theirs = {"id": other.ids["worker"], "n": "班长"}
+        done = await api.gql(RENAME, theirs, token=await api.token(other.user("admin")))
+        assert "errors" not in done
+        heard = await next_message(stranger)
+        assert heard["payload"]["data"]["orgChanges"]["objectId"] == other.ids["worker"], heard
+
+
+async def test_waiting_for_subscribers_ends_once_the_subscription_listens(
+    api, make_company
+) -> None:
+    """The signal tests wait on instead of sleeping: not before the subscription is
+    registered, and a change made right after it is heard."""
+    sandbox = await make_company()
+    company = sandbox.company_id
+    waiting = asyncio.create_task(wait_for_subscribers(org_events, company))
+    async with subscribed(api, await api.token(sandbox.user("staff"))) as ws:
+        assert (await next_message(ws))["type"] == "connection_ack"
+        assert not waiting.done() and org_events.subscriber_count(company) == 0  # not yet
+        await ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}})
+        await waiting
+        assert org_events.subscriber_count(company) == 1
+        admin = await api.token(sandbox.user("admin"))
+        done = await api.gql(RENAME, {"id": sandbox.ids["staff"], "n": "组长"}, token=admin)
+        assert "errors" not in done
+        event = await next_message(ws)
+    assert event["payload"]["data"]["orgChanges"]["objectId"] == sandbox.ids["staff"]

@@ -36,7 +36,7 @@ WRITES = [
     ("mutation($id: ID!) { deactivateEmployee(id: $id) { id } }", "employee"),
     ('mutation($id: ID!) { updateDepartment(id: $id, input: {name: "x"}) { id } }', "department"),
     ("mutation($id: ID!) { deactivateDepartment(id: $id) { id } }", "department"),
-    ('mutation($id: ID!) { assignRole(input: {employeeId: $id, role: "gm"}) { id } }', "employee"),
+    ("mutation($id: ID!) { assignRole(input: {employeeId: $id, role: GM}) { id } }", "employee"),
     ("mutation($id: ID!) { revokeRole(id: $id) { id } }", "role"),
     (
         'mutation($p: ID!) { createDepartment(input: {name: "x", parentId: $p}) { id } }',

@@ -33,12 +33,16 @@ async def test_null_is_refused_for_required_fields(api, make_company) -> None:
         result = await api.gql(
             UPDATE_EMP, {"id": sandbox.ids["staff"], "i": {field: None}}, as_user=admin
         )
-        assert error(result) == {"code": "BAD_USER_INPUT", "field": field}, result
+        assert error(result) == {"code": "BAD_USER_INPUT", "reason": "REQUIRED", "field": field}, (
+            result
+        )
     for field in ("name", "kind", "parentId"):
         result = await api.gql(
             UPDATE_DEPT, {"id": sandbox.ids["sales"], "i": {field: None}}, as_user=admin
         )
-        assert error(result) == {"code": "BAD_USER_INPUT", "field": field}, result
+        assert error(result) == {"code": "BAD_USER_INPUT", "reason": "REQUIRED", "field": field}, (
+            result
+        )
     empty = await api.gql(UPDATE_DEPT, {"id": sandbox.ids["sales"], "i": {}}, as_user=admin)
-    assert error(empty) == {"code": "BAD_USER_INPUT"}
+    assert error(empty) == {"code": "BAD_USER_INPUT", "reason": "NOTHING_TO_UPDATE"}
     assert empty["errors"][0]["message"] == "Give at least one field to change."

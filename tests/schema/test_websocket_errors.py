@@ -7,7 +7,6 @@ subscription events alike. Documents with several operations need an operationNa
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
 
@@ -15,6 +14,7 @@ import pytest
 from httpx_ws import WebSocketDisconnect
 
 from schema.ids import encode
+from server.events import org_events
 from tests.schema.test_bad_input import DEEP, TOKENS
 from tests.schema.wsclient import (
     connect,
@@ -23,6 +23,7 @@ from tests.schema.wsclient import (
     next_message,
     run,
     subscribe,
+    wait_for_subscribers,
 )
 
 SAME_AS_HTTP = [
@@ -75,7 +76,11 @@ async def test_lang_in_connection_params(api) -> None:
     async with connect(api, token, params={"lang": "zh"}) as ws:
         errors = errors_of(await run(ws, '{ employee(id: "abc") { id } }'))
     assert errors[0]["message"] == "id 不是有效的 ID。"
-    assert errors[0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "id"}
+    assert errors[0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "reason": "INVALID_ID",
+        "field": "id",
+    }
 
 
 async def test_unexpected_errors_are_masked_and_logged(api, monkeypatch, caplog) -> None:
@@ -89,7 +94,11 @@ async def test_unexpected_errors_are_masked_and_logged(api, monkeypatch, caplog)
     with caplog.at_level(logging.ERROR, logger="jixiao.errors"):
         async with connect(api, token, headers={"X-Request-ID": "ws-req-1"}) as ws:
             errors = errors_of(await run(ws, "{ me { name } }"))
-    assert errors[0]["extensions"] == {"code": "INTERNAL", "requestId": "ws-req-1"}
+    assert errors[0]["extensions"] == {
+        "code": "INTERNAL",
+        "reason": "INTERNAL",
+        "requestId": "ws-req-1",
+    }
     assert "secret" not in str(errors) and "boom" not in str(errors)
     assert any("ws-req-1" in r.getMessage() and r.exc_info for r in caplog.records)
 
@@ -105,7 +114,7 @@ async def test_unexpected_errors_in_subscription_events_are_masked(
     sandbox = await make_company()
     async with connect(api, await api.token(sandbox.user("staff"))) as ws:
         await subscribe(ws, "1", ORG_CHANGES)
-        await asyncio.sleep(0.1)  # let the subscription register
+        await wait_for_subscribers(org_events, sandbox.company_id)
         monkeypatch.setattr(subscriptions, "_visible", broken)
         admin = await api.token(sandbox.user("admin"))
         done = await api.gql(RENAME, {"id": sandbox.ids["worker"], "n": "班长"}, token=admin)
@@ -140,6 +149,7 @@ async def test_too_many_operations_on_one_connection(api) -> None:
     assert message["id"] == "over" and message["type"] == "error", message
     assert message["payload"][0]["extensions"] == {
         "code": "BAD_USER_INPUT",
+        "reason": "TOO_MANY_OPERATIONS",
         "detail": f"At most {MAX_OPERATIONS} operations may run at once on one connection.",
     }
     assert message["payload"][0]["message"] == (

@@ -6,7 +6,8 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Protocol
+from uuid import UUID
 
 import httpx
 from httpx_ws import AsyncWebSocketSession, aconnect_ws
@@ -15,6 +16,7 @@ from httpx_ws.transport import ASGIWebSocketTransport
 from schema.app import create_app
 from server.demo.load import DEMO_PASSWORD
 
+SUBSCRIBE_LIMIT = 5.0  # seconds a test waits for its subscriptions to register
 LOGIN = "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { accessToken } }"
 
 
@@ -53,6 +55,18 @@ async def subscribe(
     if variables is not None:
         payload["variables"] = variables
     await ws.send_json({"id": op_id, "type": "subscribe", "payload": payload})
+
+
+class Listeners(Protocol):
+    """Who listens to one kind of event, per company (server.events)."""
+
+    async def until_subscribed(self, company_id: UUID, count: int = 1) -> None: ...
+
+
+async def wait_for_subscribers(bus: Listeners, company_id: UUID, count: int = 1) -> None:
+    """Until ``count`` subscriptions of the company listen on ``bus``: sending ``subscribe``
+    only queues the request, and an event published before the server registers it is lost."""
+    await asyncio.wait_for(bus.until_subscribed(company_id, count), SUBSCRIBE_LIMIT)
 
 
 async def run(

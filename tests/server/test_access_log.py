@@ -26,29 +26,21 @@ class Collect(logging.Handler):
         self.lines.append(record.getMessage())
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 async def test_the_access_log_hides_query_strings(api) -> None:
     assert cli.main(["policy", "check"]) == 0  # the command's logging setup, as `serve` runs it
-    port = free_port()
+    # The socket listens before uvicorn starts: requests wait in its backlog until uvicorn
+    # accepts them, so nothing has to wait for the server to come up.
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    listening.listen()
+    port = listening.getsockname()[1]
     # uvicorn applies its own logging config here, as `jixiao serve` has it do.
-    config = uvicorn.Config(
-        create_app(runtime=api.runtime), host="127.0.0.1", port=port, lifespan="off"
-    )
+    config = uvicorn.Config(create_app(runtime=api.runtime), lifespan="off")
     server = uvicorn.Server(config)
     collect = Collect()
     logging.getLogger(ACCESS_LOGGER).addHandler(collect)
-    task = asyncio.create_task(server.serve())
+    task = asyncio.create_task(server.serve(sockets=[listening]))
     try:
-        for _ in range(500):  # up to 10 s on a busy machine
-            if server.started:
-                break
-            await asyncio.sleep(0.02)
-        assert server.started
         document = (
             f'mutation {{ login(username: "x@demo", password: "{SECRET}") {{ accessToken }} }}'
         )
@@ -59,6 +51,7 @@ async def test_the_access_log_hides_query_strings(api) -> None:
     finally:
         server.should_exit = True
         await task
+        listening.close()
         logging.getLogger(ACCESS_LOGGER).removeHandler(collect)
     assert refused.status_code == 405
     assert len(collect.lines) == 2, collect.lines

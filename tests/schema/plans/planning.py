@@ -33,7 +33,7 @@ def indicators(defect_target: str = "3") -> list[dict[str, Any]]:
             "weight": "30",
             "target": defect_target,
             "unit": "%",
-            "direction": "lower",
+            "direction": "LOWER",
             "dataSource": "production.defect_rate",
         },
     ]
@@ -42,8 +42,8 @@ def indicators(defect_target: str = "3") -> list[dict[str, Any]]:
 def plan_input(departments: list[str], **overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "name": "装配车间 2026-12 绩效计划",
-        "level": "department",
-        "periodKind": "month",
+        "level": "DEPARTMENT",
+        "periodKind": "MONTH",
         "periodStart": "2026-12-01",
         "periodEnd": "2026-12-31",
         "deadlines": {

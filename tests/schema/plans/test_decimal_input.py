@@ -35,11 +35,11 @@ def _plan(field: str, value: str) -> tuple[list[dict[str, Any]], str]:
         first[field] = value
         return items, f"indicators[0].{field}"
     if field == "cap":
-        first["scoring"] = {"rule": "capped", "cap": value}
+        first["scoring"] = {"rule": "CAPPED", "cap": value}
         return items, "indicators[0].scoring.cap"
     bands = [{"from": "0", "score": "0"}, {"from": "80", "score": "80"}]
     bands[1][field] = value
-    first["scoring"] = {"rule": "bands", "bands": bands}
+    first["scoring"] = {"rule": "BANDS", "bands": bands}
     return items, f"indicators[0].scoring.bands[1].{field}"
 
 
@@ -54,7 +54,11 @@ async def test_odd_decimals_in_every_decimal_input_are_bad_input(api, make_compa
             )
             assert response.status_code == 200, (field, value[:20], response.text)
             [error] = response.json()["errors"]
-            expected = {"code": "BAD_USER_INPUT"} | ({"field": path} if value in ODD else {})
+            expected = {"code": "BAD_USER_INPUT"} | (
+                {"reason": "INVALID_FORMAT", "field": path}
+                if value in ODD
+                else {"reason": "INVALID_QUERY"}
+            )
             assert error["extensions"] == expected, (field, value[:20], error)
             assert len(error["message"]) < 200
 

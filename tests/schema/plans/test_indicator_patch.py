@@ -22,9 +22,9 @@ DEFECT_RATE = {
     "weight": "40",
     "target": "3",
     "unit": "%",
-    "direction": "lower",
+    "direction": "LOWER",
     "dataSource": "production.defect_rate",
-    "scoring": {"rule": "capped", "cap": "120"},
+    "scoring": {"rule": "CAPPED", "cap": "120"},
 }
 OUTPUT = {
     "name": "产量 Output",
@@ -70,15 +70,15 @@ async def test_a_reviewer_patching_name_weight_target_keeps_everything_else(
     )
     assert "errors" not in result, result
     patched = result["data"]["updateIndicator"]
-    assert (patched["version"], patched["state"]) == (2, "in_review")
+    assert (patched["version"], patched["state"]) == (2, "IN_REVIEW")
     after = by_key(patched)[keys["defects"]]
     assert after == {**before, "name": "不良率 Defect rate (抽检)", "target": "2"}
     assert (after["direction"], after["dataSource"], after["unit"]) == (
-        "lower",
+        "LOWER",
         "production.defect_rate",
         "%",
     )
-    assert after["scoring"] == {"rule": "capped", "cap": "120"}
+    assert after["scoring"] == {"rule": "CAPPED", "cap": "120"}
     assert by_key(patched)[keys["output"]] == by_key(await read(api, s, plan["id"]))[keys["output"]]
 
 
@@ -99,13 +99,22 @@ async def test_null_clears_optional_fields_and_is_refused_for_required_ones(
         ({"target": None}, "input.target"),  # a scored (not rated) indicator needs a target
         ({}, "input"),
     ]:
+        reason = "NOTHING_TO_UPDATE" if given == {} else "REQUIRED"
         refused = await api.gql(PATCH, {**base, "i": given}, as_user=hr)
-        assert refused["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": field}, (
+        assert refused["errors"][0]["extensions"] == {
+            "code": "BAD_USER_INPUT",
+            "reason": reason,
+            "field": field,
+        }, (
             given,
             refused,
         )
     unknown = await api.gql(PATCH, {**base, "k": "no-such-key", "i": {"unit": "‰"}}, as_user=hr)
-    assert unknown["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "key"}
+    assert unknown["errors"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "reason": "UNKNOWN_INDICATOR",
+        "field": "key",
+    }
     assert (await read(api, s, plan["id"]))["version"] == 1  # nothing was written
 
     cleared = await api.gql(
@@ -116,7 +125,7 @@ async def test_null_clears_optional_fields_and_is_refused_for_required_ones(
                 "unit": None,
                 "dataSource": None,
                 "description": None,
-                "scoring": {"rule": "ratio", "cap": None},
+                "scoring": {"rule": "RATIO", "cap": None},
             },
         },
         as_user=hr,
@@ -124,8 +133,8 @@ async def test_null_clears_optional_fields_and_is_refused_for_required_ones(
     assert "errors" not in cleared, cleared
     item = by_key(cleared["data"]["updateIndicator"])[keys["defects"]]
     assert (item["unit"], item["dataSource"], item["description"]) == ("", "manual", "")
-    assert item["scoring"] == {"rule": "ratio", "cap": None}
-    assert (item["direction"], item["target"], item["weight"]) == ("lower", "3", "40")
+    assert item["scoring"] == {"rule": "RATIO", "cap": None}
+    assert (item["direction"], item["target"], item["weight"]) == ("LOWER", "3", "40")
 
 
 async def test_two_weights_rebalanced_in_one_call_make_one_audited_version(
@@ -175,7 +184,11 @@ async def test_a_bad_sum_is_refused_whole_and_changes_nothing(api, make_company)
         },
         as_user=s.user("hrvp"),
     )
-    assert result["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "indicators"}
+    assert result["errors"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "reason": "WEIGHTS_NOT_100",
+        "field": "indicators",
+    }
     assert "105" in result["errors"][0]["message"]
     now = await read(api, s, plan["id"])
     assert now["version"] == 1
@@ -223,9 +236,17 @@ async def test_the_list_is_capped_and_authorization_comes_first(api, make_compan
     base = {"id": plan["id"], "v": 1, "c": "x"}
     too_many = [{"key": keys["output"], "weight": "1"}] * 51
     capped = await api.gql(PATCH_MANY, {**base, "ch": too_many}, as_user=s.user("hrvp"))
-    assert capped["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "changes"}
+    assert capped["errors"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "reason": "TOO_MANY_ITEMS",
+        "field": "changes",
+    }
     empty = await api.gql(PATCH_MANY, {**base, "ch": []}, as_user=s.user("hrvp"))
-    assert empty["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "changes"}
+    assert empty["errors"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "reason": "REQUIRED",
+        "field": "changes",
+    }
     bad_rows = [{"key": "nope", "weight": "-1"}]
     # In review only the reviewers edit: the author gets FORBIDDEN, not a verdict on the rows.
     author = await api.gql(PATCH_MANY, {**base, "ch": bad_rows}, as_user=s.user("perf"))

@@ -3,20 +3,18 @@ plan events per subscriber, and an audit log that cannot be changed."""
 
 from __future__ import annotations
 
-import asyncio
-import json
 from datetime import UTC, date, datetime
 
-import httpx
 import pytest
-from httpx_ws import aconnect_ws
-from httpx_ws.transport import ASGIWebSocketTransport
 
-from schema.app import create_app
+from schema.ids import decode
+from server.db import using
+from server.events import plan_events
 from server.plans.progress import today_in
-from tests.schema.plans.planning import CREATE, create, plan_input, step
+from tests.schema.plans.planning import COMMENT, CREATE, create, plan_input, step
+from tests.schema.wsclient import connect, next_message, subscribe, wait_for_subscribers
 
-TEMPLATES = "query($k: String) { templates(departmentKind: $k) { id name framework indicators { name weight dataSource } } }"
+TEMPLATES = "query($k: DepartmentKind) { templates(departmentKind: $k) { id name framework indicators { name weight dataSource } } }"
 
 
 async def test_seeded_templates_and_a_plan_from_one(api, make_company) -> None:
@@ -24,7 +22,7 @@ async def test_seeded_templates_and_a_plan_from_one(api, make_company) -> None:
     library = await api.gql(TEMPLATES, {"k": None}, as_user=s.user("staff"))
     kinds = {t["name"] for t in library["data"]["templates"]}
     assert len(kinds) >= 7 and any("OKR" in t["framework"] for t in library["data"]["templates"])
-    sales = await api.gql(TEMPLATES, {"k": "sales"}, as_user=s.user("perf"))
+    sales = await api.gql(TEMPLATES, {"k": "SALES"}, as_user=s.user("perf"))
     kpi = next(t for t in sales["data"]["templates"] if t["framework"] == "KPI")
     assert [i["dataSource"] for i in kpi["indicators"]] == ["sales.revenue", "sales.new_customers"]
     made = await api.gql(
@@ -44,7 +42,7 @@ async def test_template_editing_is_validated_and_limited_to_the_performance_admi
     save = """mutation($i: TemplateInput!) { createTemplate(input: $i) { id name } }"""
     good = {
         "name": "质检部 KPI",
-        "departmentKind": "quality",
+        "departmentKind": "QUALITY",
         "indicators": [{"name": "一次合格率", "weight": "100", "target": "98", "unit": "%"}],
     }
     assert "errors" not in await api.gql(save, {"i": good}, as_user=s.user("perf"))
@@ -115,10 +113,10 @@ async def test_progress_for_hr_vp_and_gm(api, make_company) -> None:
         for r in (await api.gql(query, as_user=s.user("gm")))["data"]["planProgress"]
     }
     assert rows["装配车间"]["plans"][0]["plan"]["name"] == "未提交"
-    assert rows["装配车间"]["plans"][0]["waitingOn"] == ["perf_admin"]
+    assert rows["装配车间"]["plans"][0]["waitingOn"] == ["PERF_ADMIN"]
     overdue = datetime.now(UTC).date() > date(2026, 11, 25)
     assert rows["装配车间"]["plans"][0]["submissionOverdue"] is overdue
-    assert rows["销售一部"]["plans"][0]["waitingOn"] == ["vp"]
+    assert rows["销售一部"]["plans"][0]["waitingOn"] == ["VP"]
     assert rows["营销中心"]["missing"] is True
     denied = await api.gql(query, as_user=s.user("vpa"))
     assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
@@ -126,50 +124,44 @@ async def test_progress_for_hr_vp_and_gm(api, make_company) -> None:
 
 
 async def test_plan_events_reach_only_those_who_may_see_the_plan(api, make_company) -> None:
+    from server.models import Plan
+
     mine, other = await make_company(), await make_company()
     plan = await create(api, mine)
-    app = create_app(runtime=api.runtime)
-    subscribe = {"query": "subscription { planEvents { planId kind state detail } }"}
+    # A plan already in force on the floor: everyone there may hear of its comments.
+    floor = await create(api, mine, name="已生效")
+    with using(api.runtime.db):
+        await Plan.filter(id=decode(floor["id"], "Plan")).update(state="active")
+    query = "subscription { planEvents { planId kind state } }"
+    async with (
+        connect(api, await api.token(mine.user("vpb"))) as vpb,
+        connect(api, await api.token(mine.user("worker"))) as worker,
+        connect(api, await api.token(other.user("perf"))) as stranger,
+    ):
+        for ws in (vpb, worker, stranger):
+            await subscribe(ws, "1", query)
+        await wait_for_subscribers(plan_events, mine.company_id, 2)
+        await wait_for_subscribers(plan_events, other.company_id)
+        await step(api, plan["id"], "SUBMIT", mine.user("perf"))
+        # Then one event each listener may hear: anything it heard of the submission (or
+        # anything more the VP heard) would arrive before it.
+        marked = await api.gql(
+            COMMENT, {"id": floor["id"], "b": "本月照常执行"}, as_user=mine.user("perf")
+        )
+        assert "errors" not in marked, marked
+        theirs = await create(api, other)
 
-    async def listen(user: str, results: list, ready: asyncio.Event) -> None:
-        token = await api.token(user)
-        async with (
-            httpx.AsyncClient(
-                transport=ASGIWebSocketTransport(app), base_url="http://test"
-            ) as client,
-            aconnect_ws("/graphql", client, subprotocols=["graphql-transport-ws"]) as ws,
-        ):
-            await ws.send_json(
-                {"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}
-            )
-            await ws.receive_text()
-            await ws.send_json({"id": "1", "type": "subscribe", "payload": subscribe})
-            ready.set()
-            try:
-                while True:
-                    results.append(json.loads(await asyncio.wait_for(ws.receive_text(), 1.5)))
-            except TimeoutError:
-                return
+        async def heard(ws) -> dict:
+            message = await next_message(ws)
+            assert message["type"] == "next", message
+            return message["payload"]["data"]["planEvents"]
 
-    heard: dict[str, list] = {"vpb": [], "worker": [], "stranger": []}
-    readiness = [asyncio.Event() for _ in heard]
-    users = {
-        "vpb": mine.user("vpb"),
-        "worker": mine.user("worker"),
-        "stranger": other.user("admin"),
-    }
-    tasks = [
-        asyncio.create_task(listen(users[k], heard[k], e))
-        for k, e in zip(heard, readiness, strict=True)
-    ]
-    for event in readiness:
-        await event.wait()
-    await asyncio.sleep(0.1)
-    await step(api, plan["id"], "SUBMIT", mine.user("perf"))
-    await asyncio.gather(*tasks)
-    assert [m["payload"]["data"]["planEvents"]["state"] for m in heard["vpb"]] == ["submitted"]
-    assert heard["worker"] == []  # employees never hear of drafts or plans in review
-    assert heard["stranger"] == []
+        submitted = {"planId": plan["id"], "kind": "STATE", "state": "SUBMITTED"}
+        commented = {"planId": floor["id"], "kind": "COMMENT", "state": "ACTIVE"}
+        assert [await heard(vpb), await heard(vpb)] == [submitted, commented]
+        # employees never hear of drafts or plans in review; other companies hear nothing
+        assert await heard(worker) == commented
+        assert (await heard(stranger))["planId"] == theirs["id"]
 
 
 @pytest.mark.parametrize("operation", ["save", "delete"])

@@ -62,12 +62,13 @@ async def test_an_approval_of_a_version_since_edited_is_a_conflict(api, make_com
     assert "第 1 版" in zh["errors"][0]["message"] and "第 2 版" in zh["errors"][0]["message"]
     after = await signoffs(api, s, plan["id"])
     assert all(a["approvedVersion"] is None for a in after["approvals"])  # nothing recorded
-    assert "approve" not in [t["action"] for t in after["transitions"]]
+    assert "APPROVE" not in [t["action"] for t in after["transitions"]]
 
     # an approval must say which version it signs
     unnamed = await decide(api, plan["id"], "APPROVE", s.user("hrvp"), None)
     assert unnamed["errors"][0]["extensions"] == {
         "code": "BAD_USER_INPUT",
+        "reason": "REQUIRED",
         "field": "expectedVersion",
     }
     # a version that never existed is bad input, not a conflict
@@ -75,8 +76,8 @@ async def test_an_approval_of_a_version_since_edited_is_a_conflict(api, make_com
     assert future["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
     fresh = await decide(api, plan["id"], "APPROVE", s.user("hrvp"), 2, "权重合理")
-    assert fresh["data"]["transitionPlan"] == {"state": "in_review", "version": 2}
-    signed = by_role(await signoffs(api, s, plan["id"]))[("hr_vp", None)]
+    assert fresh["data"]["transitionPlan"] == {"state": "IN_REVIEW", "version": 2}
+    signed = by_role(await signoffs(api, s, plan["id"]))[("HR_VP", None)]
     assert (signed["approvedVersion"], signed["current"]) == (2, True)
 
 
@@ -123,13 +124,13 @@ async def test_an_edit_racing_the_last_approval_never_lets_both_through(api, mak
         if "errors" in approve:  # the edit won: the approval named a version no longer current
             outcomes.add("edit")
             assert approve["errors"][0]["extensions"]["code"] == "CONFLICT"
-            assert (final["state"], final["version"]) == ("in_review", 2)
-            assert approvals[("hr_vp", None)]["approvedVersion"] is None
+            assert (final["state"], final["version"]) == ("IN_REVIEW", 2)
+            assert approvals[("HR_VP", None)]["approvedVersion"] is None
             assert not any(a["current"] for a in final["approvals"])
         else:  # the approval won: it signed version 1, and nothing is edited after approval
             outcomes.add("approve")
             assert edited["errors"][0]["extensions"]["code"] == "CONFLICT"
-            assert (final["state"], final["version"]) == ("approved", 1)
+            assert (final["state"], final["version"]) == ("APPROVED", 1)
             assert all(a["approvedVersion"] == 1 for a in final["approvals"])
     assert outcomes  # each round had exactly one winner, whichever it was
 
@@ -157,16 +158,16 @@ async def test_a_division_vp_cannot_widen_a_plan_into_another_division(api, make
     assert wide["data"]["updatePlan"]["version"] == 2
     after = await signoffs(api, s, plan["id"])
     approvals = by_role(after)
-    assert set(approvals) == {("hr_vp", None), ("vp", s.ids["divA"]), ("vp", s.ids["divB"])}
+    assert set(approvals) == {("HR_VP", None), ("VP", s.ids["divA"]), ("VP", s.ids["divB"])}
     # the sales VP approved another plan (one division only): his sign-off is reset
     assert all(a["approvedVersion"] is None for a in after["approvals"])
 
     for who in ("hrvp", "vpa"):
         result = await decide(api, plan["id"], "APPROVE", s.user(who), 2)
-        assert result["data"]["transitionPlan"]["state"] == "in_review", who
+        assert result["data"]["transitionPlan"]["state"] == "IN_REVIEW", who
     # not approved without the production VP
     done = await decide(api, plan["id"], "APPROVE", s.user("vpb"), 2)
-    assert done["data"]["transitionPlan"]["state"] == "approved"
+    assert done["data"]["transitionPlan"]["state"] == "APPROVED"
 
 
 async def test_a_vp_cannot_drop_another_divisions_department(api, make_company) -> None:
@@ -181,8 +182,8 @@ async def test_a_vp_cannot_drop_another_divisions_department(api, make_company) 
         "data"
     ]
     assert set(by_role(await signoffs(api, s, plan["id"]))) == {
-        ("hr_vp", None),
-        ("vp", s.ids["divA"]),
+        ("HR_VP", None),
+        ("VP", s.ids["divA"]),
     }
 
 
@@ -192,16 +193,16 @@ async def test_the_approval_comment_is_kept_in_the_transitions(api, make_company
     plan = await create(api, s)
     await step(api, plan["id"], "SUBMIT", s.user("perf"))
     first = await decide(api, plan["id"], "APPROVE", s.user("hrvp"), 1, "权重合理，同意")
-    assert first["data"]["transitionPlan"]["state"] == "in_review"
+    assert first["data"]["transitionPlan"]["state"] == "IN_REVIEW"
     last = await decide(api, plan["id"], "APPROVE", s.user("vpb"), 1, "同意")
-    assert last["data"]["transitionPlan"]["state"] == "approved"
+    assert last["data"]["transitionPlan"]["state"] == "APPROVED"
     steps = [
         (t["action"], t["fromState"], t["toState"], t["comment"], t["actor"]["username"])
         for t in (await signoffs(api, s, plan["id"]))["transitions"]
     ]
     assert steps == [
-        ("submit", "draft", "submitted", "", s.user("perf")),
-        ("start_review", "submitted", "in_review", "", s.user("hrvp")),
-        ("approve", "in_review", "in_review", "权重合理，同意", s.user("hrvp")),
-        ("approve", "in_review", "approved", "同意", s.user("vpb")),
+        ("SUBMIT", "DRAFT", "SUBMITTED", "", s.user("perf")),
+        ("START_REVIEW", "SUBMITTED", "IN_REVIEW", "", s.user("hrvp")),
+        ("APPROVE", "IN_REVIEW", "IN_REVIEW", "权重合理，同意", s.user("hrvp")),
+        ("APPROVE", "IN_REVIEW", "APPROVED", "同意", s.user("vpb")),
     ]

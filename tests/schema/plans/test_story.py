@@ -16,12 +16,12 @@ async def test_manufacturing_story(api, make_company) -> None:
     s = await make_company()
     perf, vp, hr, gm = s.user("perf"), s.user("vpb"), s.user("hrvp"), s.user("gm")
     plan = await create(api, s)
-    assert (plan["state"], plan["version"]) == ("draft", 1)
+    assert (plan["state"], plan["version"]) == ("DRAFT", 1)
     quality = next(i for i in plan["indicators"] if i["dataSource"] == "production.defect_rate")
 
     assert (await step(api, plan["id"], "SUBMIT", perf))["data"]["transitionPlan"][
         "state"
-    ] == "submitted"
+    ] == "SUBMITTED"
     remark = await api.gql(
         COMMENT,
         {"id": plan["id"], "b": "质量指标太松：不良率目标应收紧到 1.5%", "k": quality["key"]},
@@ -29,7 +29,7 @@ async def test_manufacturing_story(api, make_company) -> None:
     )
     assert remark["data"]["addPlanComment"]["indicatorKey"] == quality["key"]
     returned = await step(api, plan["id"], "RETURN", vp, "质量指标太松，请收紧")
-    assert returned["data"]["transitionPlan"]["state"] == "returned"
+    assert returned["data"]["transitionPlan"]["state"] == "RETURNED"
 
     tightened = await api.gql(
         UPDATE_INDICATOR,
@@ -43,14 +43,14 @@ async def test_manufacturing_story(api, make_company) -> None:
                 "weight": "30",
                 "target": "1.5",
                 "unit": "%",
-                "direction": "lower",
+                "direction": "LOWER",
                 "dataSource": "production.defect_rate",
             },
         },
         as_user=perf,
     )
     revised = tightened["data"]["updateIndicator"]
-    assert (revised["state"], revised["version"]) == ("draft", 2)
+    assert (revised["state"], revised["version"]) == ("DRAFT", 2)
     diff = await api.gql(DIFF, {"id": plan["id"], "f": 1}, as_user=vp)
     assert [c["text"] for c in diff["data"]["planVersionDiff"]] == [
         "不良率 Defect rate: target 3 → 1.5"
@@ -58,22 +58,22 @@ async def test_manufacturing_story(api, make_company) -> None:
 
     assert (await step(api, plan["id"], "SUBMIT", perf))["data"]["transitionPlan"][
         "state"
-    ] == "submitted"
+    ] == "SUBMITTED"
     first = await step(api, plan["id"], "APPROVE", hr, "权重合理")
-    assert first["data"]["transitionPlan"]["state"] == "in_review"  # still waits on the VP
+    assert first["data"]["transitionPlan"]["state"] == "IN_REVIEW"  # still waits on the VP
     waiting = await api.gql(PLAN, {"id": plan["id"]}, as_user=hr)
     assert {(a["role"], a["current"]) for a in waiting["data"]["plan"]["approvals"]} == {
-        ("hr_vp", True),
-        ("vp", False),
+        ("HR_VP", True),
+        ("VP", False),
     }
     approved = await step(api, plan["id"], "APPROVE", vp)
-    assert approved["data"]["transitionPlan"]["state"] == "approved"
+    assert approved["data"]["transitionPlan"]["state"] == "APPROVED"
 
-    assert (await step(api, plan["id"], "FILE", perf))["data"]["transitionPlan"]["state"] == "filed"
-    inbox = await api.gql('{ plans(state: "filed") { id name } }', as_user=gm)
+    assert (await step(api, plan["id"], "FILE", perf))["data"]["transitionPlan"]["state"] == "FILED"
+    inbox = await api.gql("{ plans(state: FILED) { id name } }", as_user=gm)
     assert [p["id"] for p in inbox["data"]["plans"]] == [plan["id"]]
     acknowledged = await step(api, plan["id"], "ACKNOWLEDGE", gm, "已阅")
-    assert acknowledged["data"]["transitionPlan"]["state"] == "active"
+    assert acknowledged["data"]["transitionPlan"]["state"] == "ACTIVE"
 
     history = await api.gql(
         """query($id: ID!) { plan(id: $id) { versions { number comment author { username } }
@@ -85,16 +85,16 @@ async def test_manufacturing_story(api, make_company) -> None:
     assert [v["number"] for v in found["versions"]] == [1, 2]
     assert found["versions"][1]["author"]["username"] == perf
     assert [t["action"] for t in found["transitions"]] == [
-        "submit",
-        "start_review",
-        "return",
-        "redraft",
-        "submit",
-        "start_review",
-        "approve",  # the HR VP's sign-off, with his comment; the plan waits on the VP
-        "approve",  # the VP's: the last one, the plan is approved
-        "file",
-        "acknowledge",
+        "SUBMIT",
+        "START_REVIEW",
+        "RETURN",
+        "REDRAFT",
+        "SUBMIT",
+        "START_REVIEW",
+        "APPROVE",  # the HR VP's sign-off, with his comment; the plan waits on the VP
+        "APPROVE",  # the VP's: the last one, the plan is approved
+        "FILE",
+        "ACKNOWLEDGE",
     ]
     assert found["comments"] == [{"body": "质量指标太松：不良率目标应收紧到 1.5%", "version": 1}]
     # Everyone on the floor now sees the active plan with the tightened target.

@@ -40,7 +40,7 @@ CASES = [
     ),
     (
         "cap",
-        {"indicators": with_indicator(0, scoring={"rule": "capped", "cap": "90"})},
+        {"indicators": with_indicator(0, scoring={"rule": "CAPPED", "cap": "90"})},
         "indicators[0].scoring.cap",
         "at least 100",
     ),
@@ -50,7 +50,7 @@ CASES = [
             "indicators": with_indicator(
                 0,
                 scoring={
-                    "rule": "bands",
+                    "rule": "BANDS",
                     "bands": [
                         {"from": "0", "score": "0"},
                         {"from": "90", "score": "80"},
@@ -68,7 +68,7 @@ CASES = [
             "indicators": with_indicator(
                 0,
                 scoring={
-                    "rule": "bands",
+                    "rule": "BANDS",
                     "bands": [{"from": "50", "score": "60"}, {"from": "100", "score": "100"}],
                 },
             )
@@ -89,12 +89,6 @@ CASES = [
         "sales.happiness",
     ),
     (
-        "direction",
-        {"indicators": with_indicator(0, direction="sideways")},
-        "indicators[0].direction",
-        "higher or lower",
-    ),
-    (
         "qualitative",
         {"indicators": with_indicator(0, qualitative=True)},
         "indicators[0].scoring.rule",
@@ -103,7 +97,7 @@ CASES = [
     ("period", {"periodEnd": "2026-12-30"}, "period", "2026-12-01 to 2026-12-31"),
     (
         "quarter",
-        {"periodKind": "quarter", "periodStart": "2026-11-01", "periodEnd": "2027-01-31"},
+        {"periodKind": "QUARTER", "periodStart": "2026-11-01", "periodEnd": "2027-01-31"},
         "period",
         "2026-10-01 to 2026-12-31",
     ),
@@ -133,9 +127,27 @@ CASES = [
         "period.end",
         "before",
     ),
-    ("level", {"level": "galaxy"}, "level", "company or department"),
     ("no departments", {"departmentIds": []}, "departmentIds", "required"),
 ]
+
+
+REASONS = {
+    "weights": "WEIGHTS_NOT_100",
+    "zero weight": "MUST_BE_POSITIVE",
+    "target": "MUST_BE_POSITIVE",
+    "missing target": "REQUIRED",
+    "cap": "CAP_TOO_LOW",
+    "bands order": "BANDS_INVALID",
+    "bands cover": "BANDS_INVALID",
+    "duplicate": "DUPLICATE_NAME",
+    "unknown metric": "UNKNOWN_METRIC",
+    "qualitative": "INVALID_FORMAT",
+    "period": "PERIOD_BOUNDS",
+    "quarter": "PERIOD_BOUNDS",
+    "deadline order": "DATES_ORDER",
+    "review after period": "DATES_ORDER",
+    "no departments": "REQUIRED",
+}
 
 
 @pytest.mark.parametrize(("name", "overrides", "field", "words"), CASES, ids=[c[0] for c in CASES])
@@ -145,8 +157,32 @@ async def test_plan_validation(api, make_company, name, overrides, field, words)
         CREATE, {"i": plan_input([s.ids["plant"]], **overrides)}, as_user=s.user("perf")
     )
     error = result["errors"][0]
-    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": field}, result
+    expected = {"code": "BAD_USER_INPUT", "reason": REASONS[name], "field": field}
+    assert error["extensions"] == expected, result
     assert words in error["message"]
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"indicators": with_indicator(0, direction="SIDEWAYS")},
+        {"indicators": with_indicator(0, direction="lower")},
+        {"level": "GALAXY"},
+        {"periodKind": "month"},
+    ],
+)
+async def test_values_outside_a_closed_set_are_refused_by_the_schema(
+    api, make_company, overrides
+) -> None:
+    s = await make_company()
+    result = await api.gql(
+        CREATE, {"i": plan_input([s.ids["plant"]], **overrides)}, as_user=s.user("perf")
+    )
+    assert result["data"] is None
+    assert result["errors"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "reason": "INVALID_QUERY",
+    }
 
 
 async def test_valid_scoring_rules_are_kept(api, make_company) -> None:
@@ -157,14 +193,14 @@ async def test_valid_scoring_rules_are_kept(api, make_company) -> None:
             "weight": "50",
             "target": "100000",
             "dataSource": "sales.revenue",
-            "scoring": {"rule": "capped", "cap": "120"},
+            "scoring": {"rule": "CAPPED", "cap": "120"},
         },
         {
             "name": "回款",
             "weight": "25.5",
             "target": "90",
             "scoring": {
-                "rule": "bands",
+                "rule": "BANDS",
                 "bands": [
                     {"from": "0", "score": "0"},
                     {"from": "80", "score": "80"},
@@ -172,7 +208,7 @@ async def test_valid_scoring_rules_are_kept(api, make_company) -> None:
                 ],
             },
         },
-        {"name": "团队协作", "weight": "24.5", "qualitative": True, "scoring": {"rule": "rating"}},
+        {"name": "团队协作", "weight": "24.5", "qualitative": True, "scoring": {"rule": "RATING"}},
     ]
     result = await api.gql(
         """mutation($i: CreatePlanInput!) { createPlan(input: $i) { indicators {
@@ -181,13 +217,13 @@ async def test_valid_scoring_rules_are_kept(api, make_company) -> None:
         as_user=s.user("perf"),
     )
     got = result["data"]["createPlan"]["indicators"]
-    assert got[0]["scoring"] == {"rule": "capped", "cap": "120", "bands": []}
+    assert got[0]["scoring"] == {"rule": "CAPPED", "cap": "120", "bands": []}
     assert [b["from"] for b in got[1]["scoring"]["bands"]] == ["0", "80", "100"]
     assert got[2] == {
         "name": "团队协作",
         "weight": "24.5",
         "target": None,
-        "scoring": {"rule": "rating", "cap": None, "bands": []},
+        "scoring": {"rule": "RATING", "cap": None, "bands": []},
         "qualitative": True,
     }
 
@@ -202,7 +238,11 @@ async def test_a_plan_can_start_empty_but_not_be_submitted_empty(api, make_compa
     plan = empty["data"]["createPlan"]
     assert plan["indicators"] == []
     refused = await step(api, plan["id"], "SUBMIT", s.user("perf"))
-    assert refused["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "indicators"}
+    assert refused["errors"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "reason": "REQUIRED",
+        "field": "indicators",
+    }
 
 
 @pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e999999", "0.0000001"])
@@ -215,7 +255,9 @@ async def test_odd_numbers_are_refused_cleanly(api, make_company, value, field) 
         as_user=s.user("perf"),
     )
     error = result["errors"][0]
-    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": f"indicators[0].{field}"}, (
-        result
-    )
+    assert error["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "reason": "INVALID_FORMAT",
+        "field": f"indicators[0].{field}",
+    }, result
     assert len(error["message"]) < 200

@@ -45,7 +45,11 @@ async def test_reviewer_edits_need_a_comment_and_approved_plans_are_locked(
     silent = await api.gql(
         UPDATE, {"id": plan["id"], "v": 1, "i": {"name": "x"}, "c": ""}, as_user=s.user("hrvp")
     )
-    assert silent["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "comment"}
+    assert silent["errors"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "reason": "COMMENT_REQUIRED",
+        "field": "comment",
+    }
     author = await api.gql(
         UPDATE, {"id": plan["id"], "v": 1, "i": {"name": "x"}, "c": "late"}, as_user=s.user("perf")
     )
@@ -65,7 +69,7 @@ async def test_diff_lists_every_indicator_level_change(api, make_company) -> Non
     items[0] = {**items[0], "weight": "60", "key": plan["indicators"][0]["key"]}
     items[1] = {**items[1], "weight": "20", "key": plan["indicators"][1]["key"]}
     items.append(
-        {"name": "安全事故 Safety incidents", "weight": "20", "target": "1", "direction": "lower"}
+        {"name": "安全事故 Safety incidents", "weight": "20", "target": "1", "direction": "LOWER"}
     )
     await api.gql(
         UPDATE,
@@ -78,9 +82,9 @@ async def test_diff_lists_every_indicator_level_change(api, make_company) -> Non
         as_user=s.user("perf"),
     )
     assert [(c["kind"], c["text"]) for c in diff["data"]["planVersionDiff"]] == [
-        ("changed", "产量 Output: weight 70 → 60"),
-        ("changed", "不良率 Defect rate: weight 30 → 20"),
-        ("added", "安全事故 Safety incidents: added"),
+        ("CHANGED", "产量 Output: weight 70 → 60"),
+        ("CHANGED", "不良率 Defect rate: weight 30 → 20"),
+        ("ADDED", "安全事故 Safety incidents: added"),
     ]
     missing = await api.gql(
         """query($id: ID!) { planVersionDiff(planId: $id, from: 9) { text } }""",
@@ -113,7 +117,11 @@ async def test_comment_threads_replies_and_resolution(api, make_company) -> None
     bad_key = await api.gql(
         COMMENT, {"id": plan["id"], "b": "?", "k": "no-such-key"}, as_user=s.user("vpb")
     )
-    assert bad_key["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "indicatorKey"}
+    assert bad_key["errors"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "reason": "INVALID_FORMAT",
+        "field": "indicatorKey",
+    }
     outsider = await api.gql(COMMENT, {"id": plan["id"], "b": "hi"}, as_user=s.user("staff"))
     assert outsider["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     listed = await api.gql(

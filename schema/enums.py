@@ -1,0 +1,55 @@
+"""The domain's closed sets as GraphQL enums: server/vocabulary.py's enums, registered as they are.
+
+One enum per concept under one name in Python and GraphQL. GraphQL shows the member names
+(``HALF_YEAR``); resolvers receive and return the members, which equal the stored strings, so
+a plain ``"half_year"`` read from a row is answered as ``HALF_YEAR`` too.
+"""
+
+from __future__ import annotations
+
+import strawberry
+
+from server import vocabulary as v
+
+DESCRIPTIONS: dict[type, str] = {
+    v.Role: "A role; company-wide, or held over a department subtree (VP, DEPT_MANAGER).",
+    v.DepartmentKind: "What a department does; templates are offered by kind.",
+    v.PlanState: "Where a plan stands in its workflow.",
+    v.PlanStep: "A workflow step as recorded in a plan's history (START_REVIEW is automatic).",
+    v.PlanLevel: "A company plan covers the top department; a department plan, departments.",
+    v.PeriodKind: "The span a plan covers: a whole month, quarter, half year or year.",
+    v.Framework: "KPI or OKR.",
+    v.Direction: "HIGHER when more is better (sales), LOWER when less is (defect rate).",
+    v.ScoringKind: "How completion becomes a score: ratio, capped ratio, bands, 1-5 rating.",
+    v.PlanChangeKind: "One line of a version diff.",
+    v.PlanEventKind: "What happened to a plan.",
+    v.MatchBy: "The employee field a connector's employee key is matched against.",
+    v.SyncStatus: "A sync run's status.",
+    v.SyncTrigger: "What started a sync run.",
+    v.ConnectorKind: "The kind of source system a connector reads.",
+    v.Aggregation: "How a metric's daily values combine into a longer period.",
+    v.ConfigFieldType: "The type of a connector setting.",
+    v.PluginStage: "Where loading a plugin failed.",
+}
+
+for _enum, _description in DESCRIPTIONS.items():
+    strawberry.enum(_enum, description=_description)
+
+Role = v.Role
+DepartmentKind = v.DepartmentKind
+PlanState = v.PlanState
+PlanStep = v.PlanStep
+PlanLevel = v.PlanLevel
+PeriodKind = v.PeriodKind
+Framework = v.Framework
+Direction = v.Direction
+ScoringKind = v.ScoringKind
+PlanChangeKind = v.PlanChangeKind
+PlanEventKind = v.PlanEventKind
+MatchBy = v.MatchBy
+SyncStatus = v.SyncStatus
+SyncTrigger = v.SyncTrigger
+ConnectorKind = v.ConnectorKind
+Aggregation = v.Aggregation
+ConfigFieldType = v.ConfigFieldType
+PluginStage = v.PluginStage
