@@ -151,19 +151,19 @@ def from_payload(kind: str, company_id: UUID, payload: dict[str, Any]) -> Domain
     return cls(company_id=company_id, **values)  # type: ignore[no-any-return]
 
 
-class EventBus(Generic[E]):
+class _Listened:
+    """Lets a caller await "someone is listening" instead of guessing how long registering
+    takes: every new listener wakes the waiters."""
+
     def __init__(self) -> None:
-        self._queues: dict[UUID, set[asyncio.Queue[E]]] = {}
-        # Woken at every new subscriber, so a caller can await "someone is listening"
-        # instead of guessing how long registering takes.
         self._joined: set[asyncio.Future[None]] = set()
 
     def subscriber_count(self, company_id: UUID) -> int:
-        return len(self._queues.get(company_id, ()))
+        raise NotImplementedError
 
     async def until_subscribed(self, company_id: UUID, count: int = 1) -> None:
-        """Return once at least ``count`` subscribers of the company are registered
-        (events published from then on reach them); the caller bounds the wait."""
+        """Return once at least ``count`` listeners of the company are registered (events
+        from then on reach them); the caller bounds the wait."""
         while self.subscriber_count(company_id) < count:
             joined = asyncio.get_running_loop().create_future()
             self._joined.add(joined)
@@ -171,6 +171,22 @@ class EventBus(Generic[E]):
                 await joined
             finally:
                 self._joined.discard(joined)
+
+    def _announce(self) -> None:
+        for joined in self._joined:
+            if not joined.done():
+                joined.set_result(None)
+
+
+class EventBus(_Listened, Generic[E]):
+    """In-process, bounded, best-effort: for ephemeral events such as sync progress."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._queues: dict[UUID, set[asyncio.Queue[E]]] = {}
+
+    def subscriber_count(self, company_id: UUID) -> int:
+        return len(self._queues.get(company_id, ()))
 
     def publish(self, event: E) -> None:
         for queue in self._queues.get(event.company_id, ()):
@@ -182,9 +198,7 @@ class EventBus(Generic[E]):
     async def subscribe(self, company_id: UUID) -> AsyncIterator[asyncio.Queue[E]]:
         queue: asyncio.Queue[E] = asyncio.Queue(maxsize=QUEUE_SIZE)
         self._queues.setdefault(company_id, set()).add(queue)
-        for joined in self._joined:
-            if not joined.done():
-                joined.set_result(None)
+        self._announce()
         try:
             yield queue
         finally:
@@ -194,34 +208,21 @@ class EventBus(Generic[E]):
                 self._queues.pop(company_id, None)
 
 
-class Followers:
+class Followers(_Listened):
     """Who follows one kind of durable event in this process, per company (the outbox's
-    ``Tail.follow`` counts them), so a caller can await "someone is listening"."""
+    ``Tail.follow`` counts them)."""
 
     def __init__(self) -> None:
+        super().__init__()
         self._counts: dict[UUID, int] = {}
-        self._joined: set[asyncio.Future[None]] = set()
 
     def subscriber_count(self, company_id: UUID) -> int:
         return self._counts.get(company_id, 0)
 
-    async def until_subscribed(self, company_id: UUID, count: int = 1) -> None:
-        """Return once at least ``count`` followers of the company listen (events committed
-        from then on reach them); the caller bounds the wait."""
-        while self.subscriber_count(company_id) < count:
-            joined = asyncio.get_running_loop().create_future()
-            self._joined.add(joined)
-            try:
-                await joined
-            finally:
-                self._joined.discard(joined)
-
     @contextlib.contextmanager
     def following(self, company_id: UUID) -> Iterator[None]:
         self._counts[company_id] = self._counts.get(company_id, 0) + 1
-        for joined in self._joined:
-            if not joined.done():
-                joined.set_result(None)
+        self._announce()
         try:
             yield
         finally:
