@@ -17,21 +17,13 @@ from server.models import Plan
 from server.plans import service, workflow
 from server.plans.access import PlanView, load_plan
 from server.plans.validation import MAX_INDICATORS, IndicatorData, check_indicator
-from server.plans.versions import load_data
+from server.plans.versions import INDICATOR_FIELDS, load_data
 
 # A null clears these to the value given here; for every other field it is refused.
 CLEARABLE: dict[str, Any] = {"target": None, "description": "", "unit": "", "data_source": "manual"}
-PATCHABLE = (
-    "name",
-    "description",
-    "unit",
-    "weight",
-    "target",
-    "direction",
-    "data_source",
-    "qualitative",
-    "scoring",  # only as None here (refused: required); changes come in IndicatorPatch.scoring
-)
+# Every stored field; scoring only as None here (refused: required), changes come in
+# IndicatorPatch.scoring.
+PATCHABLE = INDICATOR_FIELDS
 SCORING_PATCHABLE = ("rule", "cap", "bands")
 MAX_CHANGES = MAX_INDICATORS  # a plan has at most this many indicators to change
 API_NAMES = {"data_source": "dataSource"}
