@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Mapping
 from contextlib import aclosing
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -266,7 +266,7 @@ class RestJsonConnector(Connector):
         s: Mapping[str, Any],
         since: str | None,
         period: Period,
-    ) -> AsyncIterator[list[Any]]:
+    ) -> AsyncGenerator[list[Any], None]:
         """Each page's record list, following the configured pagination."""
         url = URL(s["base_url"].rstrip("/") + "/" + s["path"].lstrip("/"))
         origin = url.origin()

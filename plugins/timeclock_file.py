@@ -100,7 +100,8 @@ def _parse_time(value: object) -> time | None:
     try:
         if not match:
             raise ValueError("expected e.g. 08:59")
-        return time(*(int(g or 0) for g in match.groups()))
+        hour, minute, second = (int(g or 0) for g in match.groups())
+        return time(hour, minute, second)
     except ValueError as exc:
         raise ValueError(f"unreadable time {text!r}: {exc}") from exc
 

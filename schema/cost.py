@@ -284,7 +284,9 @@ class QueryCostWithVariables(SchemaExtension):
         except VariablePageSize:
             pass
         inputs = variables if isinstance(variables, dict) else {}
-        coerced = get_variable_values(schema, operation.variable_definitions, inputs, max_errors=1)
+        coerced = get_variable_values(
+            schema, operation.variable_definitions or (), inputs, max_errors=1
+        )
         if isinstance(coerced, list):
             return None  # bad variables: execution refuses them with graphql-core's own errors
         cost = QueryCost(schema, fragments, coerced.coerced).operation(operation)

@@ -7,11 +7,13 @@ a plain ``"half_year"`` read from a row is answered as ``HALF_YEAR`` too.
 
 from __future__ import annotations
 
+from enum import EnumMeta
+
 import strawberry
 
 from server import vocabulary as v
 
-DESCRIPTIONS: dict[type, str] = {
+DESCRIPTIONS: dict[EnumMeta, str] = {
     v.Role: "A role; company-wide, or held over a department subtree (VP, DEPT_MANAGER).",
     v.DepartmentKind: "What a department does; templates are offered by kind.",
     v.PlanState: "Where a plan stands in its workflow.",

@@ -131,7 +131,7 @@ class _SubResponse(Response):
     graphql_media_type: str = APPLICATION_JSON
 
 
-class JixiaoGraphQL(GraphQL):
+class JixiaoGraphQL(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = TransportWSHandler
 
     def __init__(

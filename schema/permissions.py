@@ -17,3 +17,7 @@ class IsAuthenticated(BasePermission):
             info.context.actor
         )  # raises the translated UNAUTHENTICATED error when nobody is signed in
         return True
+
+
+# Typed as the base class: strawberry's parameter is an (invariant) list of BasePermission.
+AUTH: list[type[BasePermission]] = [IsAuthenticated]

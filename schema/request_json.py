@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,7 +105,7 @@ class Refusal:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-def refuse_request(data: dict[str, Any], max_query_bytes: int) -> Refusal | None:
+def refuse_request(data: Mapping[str, Any], max_query_bytes: int) -> Refusal | None:
     """The edge checks every transport applies to a decoded request before parsing it.
 
     The document's size first (a padded one has few tokens, so the token limit never sees

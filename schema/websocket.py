@@ -20,13 +20,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLFormattedError
 from strawberry.extensions import SchemaExtension
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     ConnectionInitMessage,
+    ErrorMessage,
     SubscribeMessage,
 )
 
@@ -79,7 +80,7 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         view: Any = self.view
         return int(view.settings.max_query_bytes)
 
-    def _error(self, text: str, reason: Reason) -> dict[str, Any]:
+    def _error(self, text: str, reason: Reason) -> GraphQLFormattedError:
         """A request error as HTTP would word it: BAD_USER_INPUT, in the caller's language."""
         context = self.context
         error = format_error(
@@ -110,11 +111,11 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             if refusal is not None and message.get("id") not in self.operations:
                 text = translate(refusal.key, self.context.lang, **refusal.params)
                 await self.send_message(
-                    {
-                        "id": message["id"],
-                        "type": "error",
-                        "payload": [self._error(text, reason_for(refusal.key))],
-                    }
+                    ErrorMessage(
+                        id=message["id"],
+                        type="error",
+                        payload=[self._error(text, reason_for(refusal.key))],
+                    )
                 )
                 return
         limit = self.max_subscriptions_per_connection
@@ -126,11 +127,11 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         ):
             text = f"At most {limit} operations may run at once on one connection."
             await self.send_message(
-                {
-                    "id": message["id"],
-                    "type": "error",
-                    "payload": [self._error(text, Reason.TOO_MANY_OPERATIONS)],
-                }
+                ErrorMessage(
+                    id=message["id"],
+                    type="error",
+                    payload=[self._error(text, Reason.TOO_MANY_OPERATIONS)],
+                )
             )
             return
         await super().handle_subscribe(message)

@@ -20,6 +20,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import casbin
@@ -238,17 +239,22 @@ class Grant:
             return None
         assert self.caller is not None
         terms: list[Q] = []
+
+        def q(column: str, value: Any) -> Q:
+            # One keyword built at run time; Q's own ``join_type`` keyword is a str.
+            return Q(**{column: value})
+
         if self.departments:
-            terms.append(Q(**{f"{department}__in": list(self.departments)}))
+            terms.append(q(f"{department}__in", list(self.departments)))
         if self.own:
             if owner is not None:
-                terms.append(Q(**{owner: self.caller.employee_id}))
+                terms.append(q(owner, self.caller.employee_id))
             elif self.own_departments:
-                terms.append(Q(**{f"{department}__in": list(self.own_departments)}))
+                terms.append(q(f"{department}__in", list(self.own_departments)))
         if self.team and manager is not None:
-            terms.append(Q(**{manager: self.caller.employee_id}))
+            terms.append(q(manager, self.caller.employee_id))
         if not terms:
-            return Q(**{f"{department}__in": []})
+            return q(f"{department}__in", [])
         return Q(*terms, join_type=Q.OR)
 
     def covers(self, resolver: RelationResolver, target: object, tree: OrgTree | None) -> bool:

@@ -81,15 +81,17 @@ async def _migrate(args: argparse.Namespace, settings: Settings) -> int:
     if args.make or args.check:
         # Models against migration files: no database needed (CI runs --check).
         ctx = await connect("sqlite://:memory:")
+        apps = ctx.apps
+        assert apps is not None  # connect() initialises the models
         try:
             if args.make:
-                paths = await migrator.make_migration(ctx.apps, "default", args.name)
+                paths = await migrator.make_migration(apps, "default", args.name)
                 for path in paths:
                     print(f"Created {path}")
                 if not paths:
                     print("No changes: the migrations describe the models.")
                 return 0
-            changes = await migrator.model_changes(ctx.apps, "default")
+            changes = await migrator.model_changes(apps, "default")
         finally:
             await ctx.close_connections()
         if changes:

@@ -28,7 +28,9 @@ QUEUE_SIZE = 256
 
 
 class CompanyEvent(Protocol):
-    company_id: UUID
+    # Read-only, so that frozen dataclasses qualify.
+    @property
+    def company_id(self) -> UUID: ...
 
 
 E = TypeVar("E", bound=CompanyEvent)
@@ -148,7 +150,7 @@ def from_payload(kind: str, company_id: UUID, payload: dict[str, Any]) -> Domain
     hints = typing.get_type_hints(cls)
     known = {f.name for f in dataclasses.fields(cls)}
     values = {k: _decode(hints[k], v) for k, v in payload.items() if k in known}
-    return cls(company_id=company_id, **values)  # type: ignore[no-any-return]
+    return cls(company_id=company_id, **values)
 
 
 class _Listened:

@@ -33,17 +33,19 @@ def mask_hire_date(value: date | None) -> str | None:
 def mask_personal(data: dict[str, object]) -> dict[str, object]:
     """A copy of an object's field dict with personal fields masked (for the audit log)."""
     masked = dict(data)
-    if isinstance(masked.get("phone"), str):
-        masked["phone"] = mask_phone(masked["phone"])  # type: ignore[arg-type]
-    if isinstance(masked.get("email"), str):
-        masked["email"] = mask_email(masked["email"])  # type: ignore[arg-type]
-    if isinstance(masked.get("employee_number"), str):
-        masked["employee_number"] = mask_employee_number(masked["employee_number"])  # type: ignore[arg-type]
+    for name, mask in (
+        ("phone", mask_phone),
+        ("email", mask_email),
+        ("employee_number", mask_employee_number),
+    ):
+        value = masked.get(name)
+        if isinstance(value, str):
+            masked[name] = mask(value)
     if "hire_date" in masked:
         raw = masked["hire_date"]
-        masked["hire_date"] = mask_hire_date(
-            date.fromisoformat(raw) if isinstance(raw, str) else raw
-        )  # type: ignore[arg-type]
+        if isinstance(raw, str):
+            raw = date.fromisoformat(raw)
+        masked["hire_date"] = mask_hire_date(raw if isinstance(raw, date) else None)
     masked.pop("password_hash", None)
     masked.pop("password", None)
     return masked

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
 from uuid import UUID
 
 from tortoise.transactions import in_transaction
@@ -84,6 +83,6 @@ async def metric_sources(company_id: UUID) -> dict[str, list[SourceRule]]:
     rows = await MetricSource.filter(company_id=company_id).order_by("metric", "position")
     found: dict[str, list[SourceRule]] = {}
     for row in rows:
-        how = cast(Aggregation, row.aggregation) if row.aggregation in AGGREGATIONS else None
+        how: Aggregation | None = row.aggregation if row.aggregation in AGGREGATIONS else None
         found.setdefault(row.metric, []).append(SourceRule(row.source, how))
     return found

@@ -301,7 +301,7 @@ def _actual(registry: MetricRegistry, cell: ActualKey, sources: dict[str, _Sourc
         ActualStatus.OK,
         name,
         winner.connector,
-        cast(Aggregation, how),
+        how,
         len(facts),
         others,
     )

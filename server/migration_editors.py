@@ -15,6 +15,7 @@ migrated schema with the one ``generate_schemas`` builds and will say.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 
 from tortoise.indexes import Index
 from tortoise.migrations.executor import MigrationExecutor
@@ -46,13 +47,13 @@ class _ColumnIndexes(BaseSchemaEditor):
     def _get_index_sql(
         self,
         model: type[Model],
-        field_names: list[str],
+        field_names: Sequence[str],
         safe: bool = False,
         index_name: str | None = None,
         index_type: str | None = None,
         extra: str | None = None,
     ) -> str:
-        columns = self._resolve_fields_to_columns(model, field_names)
+        columns = self._resolve_fields_to_columns(model, list(field_names))
         return super()._get_index_sql(model, columns, safe, index_name, index_type, extra)
 
     def _index_name_for_model(self, model: type[Model], index: Index) -> str:

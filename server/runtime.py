@@ -60,7 +60,7 @@ class Runtime:
 
 def month_to_date(config: ConnectorConfig) -> Period:
     """What a scheduled sync collects: the current month in the company's time zone."""
-    today = datetime.now(ZoneInfo(config.company.timezone)).date()  # type: ignore[attr-defined]
+    today = datetime.now(ZoneInfo(config.company.timezone)).date()
     return Period(date(today.year, today.month, 1), today)
 
 

@@ -12,11 +12,9 @@ from strawberry.utils.str_converters import to_camel_case
 from schema import ids
 from schema.enums import DepartmentKind, Role
 from schema.org.types import Company, Department, Employee, RoleAssignment
-from schema.permissions import IsAuthenticated
+from schema.permissions import AUTH
 from server.errors import BadInput
 from server.services import company, departments, employees, roles
-
-AUTH = [IsAuthenticated]
 
 
 def _optional_id(value: Any, type_name: str, field: str) -> Any:

@@ -7,13 +7,11 @@ from strawberry.types import Info
 
 from schema import ids
 from schema.org.types import Company, Department, Employee, EmployeeConnection, RoleAssignment
-from schema.permissions import IsAuthenticated
+from schema.permissions import AUTH
 from server import models as m
 from server.authz import ROLE_ASSIGNMENT_READ
 from server.errors import NotFound
 from server.services import company, departments, employees
-
-AUTH = [IsAuthenticated]
 
 
 async def company_node(info: Info) -> Company:
@@ -25,7 +23,7 @@ async def role_assignment_node(info: Info, raw: object) -> RoleAssignment:
     row = await m.RoleAssignment.get_or_none(id=raw, company_id=actor.caller.company_id)
     if row is None:
         raise NotFound("role_assignment")
-    owner = await employees.get_employee(actor, row.employee_id)  # type: ignore[arg-type]
+    owner = await employees.get_employee(actor, row.employee_id)
     actor.authz.require(ROLE_ASSIGNMENT_READ, employees.position(owner))
     return RoleAssignment.of(row)
 

@@ -22,7 +22,7 @@ from server.authz import (
 )
 from server.masking import mask_email, mask_employee_number, mask_hire_date, mask_phone
 from server.paging import Page
-from server.services.employees import list_employees, position
+from server.services.employees import EmployeeRow, list_employees, position
 
 
 @strawberry.type(description="A tenant: one company. Nothing crosses from one to another.")
@@ -52,7 +52,13 @@ class Department(relay.Node):
 
     @classmethod
     def of(cls, row: m.Department) -> Department:
-        return cls(id=str(row.id), name=row.name, kind=row.kind, is_active=row.is_active, row=row)
+        return cls(
+            id=str(row.id),
+            name=row.name,
+            kind=DepartmentKind(row.kind),
+            is_active=row.is_active,
+            row=row,
+        )
 
     @strawberry.field(description="The parent department; null for the top of the tree.")
     async def parent(self, info: Info) -> Department | None:
@@ -92,10 +98,10 @@ class Employee(relay.Node):
     name: str
     title: str
     is_active: bool
-    row: strawberry.Private[m.Employee]
+    row: strawberry.Private[m.Employee | EmployeeRow]
 
     @classmethod
-    def of(cls, row: m.Employee) -> Employee:
+    def of(cls, row: m.Employee | EmployeeRow) -> Employee:
         return cls(
             id=str(row.id),
             username=row.username,
@@ -162,7 +168,7 @@ class RoleAssignment(relay.Node):
 
     @classmethod
     def of(cls, row: m.RoleAssignment) -> RoleAssignment:
-        return cls(id=str(row.id), role=row.role, row=row)
+        return cls(id=str(row.id), role=Role(row.role), row=row)
 
     @strawberry.field(
         description="The department whose subtree the role covers; null = company-wide."
@@ -189,10 +195,11 @@ class EmployeeConnection:
     page_info: relay.PageInfo
 
     @classmethod
-    def of(cls, page: Page[m.Employee]) -> EmployeeConnection:
+    def of(cls, page: Page[m.Employee] | Page[EmployeeRow]) -> EmployeeConnection:
+        rows: list[m.Employee | EmployeeRow] = list(page.rows)
         edges = [
             EmployeeEdge(cursor=c, node=Employee.of(e))
-            for e, c in zip(page.rows, page.cursors, strict=True)
+            for e, c in zip(rows, page.cursors, strict=True)
         ]
         return cls(edges=edges, page_info=page_info(page.cursors, page.has_next))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -22,9 +24,9 @@ class RoleAssignment(Model):
     )
     created_at = fields.DatetimeField(auto_now_add=True)
 
-    company_id: object
-    employee_id: object
-    department_id: object
+    company_id: UUID
+    employee_id: UUID
+    department_id: UUID | None
 
     class Meta:
         table = "role_assignment"
@@ -44,7 +46,7 @@ class Session(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     last_refreshed_at = fields.DatetimeField(null=True)
 
-    employee_id: object
+    employee_id: UUID
 
     class Meta:
         table = "session"
@@ -64,7 +66,7 @@ class RetiredRefreshToken(Model):
     token_hash = fields.CharField(max_length=64, unique=True)
     retired_at = fields.DatetimeField(auto_now_add=True)
 
-    session_id: object
+    session_id: UUID
 
     class Meta:
         table = "retired_refresh_token"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from tortoise import fields
 from tortoise.models import Model
@@ -20,13 +21,13 @@ class AuditEntry(Model):
     action = fields.CharField(max_length=64)
     object_type = fields.CharField(max_length=32)
     object_id = fields.CharField(max_length=64)
-    before = fields.JSONField(null=True)
-    after = fields.JSONField(null=True)
+    before: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
+    after: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
     request_id = fields.CharField(max_length=64, default="")
     client_address = fields.CharField(max_length=64, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
-    company_id: object
+    company_id: UUID
 
     async def save(self, *args: Any, **kwargs: Any) -> None:
         if self._saved_in_db:

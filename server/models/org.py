@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -38,8 +40,8 @@ class Department(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
-    company_id: object
-    parent_id: object
+    company_id: UUID
+    parent_id: UUID | None
 
     class Meta:
         table = "department"
@@ -71,9 +73,9 @@ class Employee(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
-    company_id: object
-    department_id: object
-    manager_id: object
+    company_id: UUID
+    department_id: UUID
+    manager_id: UUID | None
 
     class Meta:
         table = "employee"

@@ -7,6 +7,8 @@ PostgreSQL too, and a reader that has seen id N never later finds a smaller id.
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -19,7 +21,7 @@ class OutboxEvent(Model):
     # A plain id, not a foreign key: the event log must not block deleting a company.
     company_id = fields.UUIDField()
     kind = fields.CharField(max_length=40)
-    payload = fields.JSONField()
+    payload: fields.JSONField[dict[str, Any]] = fields.JSONField()
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

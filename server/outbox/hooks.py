@@ -46,9 +46,9 @@ def plugin_consumers(manager: pluggy.PluginManager) -> list[Consumer]:
     async def deliver(stored: StoredEvent) -> None:
         event = stored.event
         assert isinstance(event, NotificationRequested)
-        slug = await Company.filter(id=event.company_id).values_list("slug", flat=True)
+        company = await Company.get_or_none(id=event.company_id).only("id", "slug")
         notification = Notification(
-            tenant=slug[0] if slug else "",
+            tenant=company.slug if company else "",
             channel=event.channel,
             recipient=event.recipient,
             subject=event.subject,

@@ -85,8 +85,8 @@ def _decode(row: dict[str, Any]) -> StoredEvent:
 
 async def head() -> int:
     """The id of the newest visible event (0 when there is none)."""
-    found = await OutboxEvent.all().order_by("-id").limit(1).values_list("id", flat=True)
-    return int(found[0]) if found else 0
+    newest = await OutboxEvent.all().order_by("-id").first()
+    return newest.id if newest else 0
 
 
 async def read_after(

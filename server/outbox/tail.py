@@ -16,6 +16,7 @@ import contextlib
 import logging
 from collections import deque
 from collections.abc import AsyncIterator, Iterable
+from functools import partial
 from uuid import UUID
 
 from tortoise.context import TortoiseContext
@@ -49,6 +50,9 @@ class Tail:
         with using(self.db):
             self.high = self._floor = await head()
         self._task = asyncio.create_task(self._run(), name="outbox-tail")
+
+    def _past(self, cursor: int) -> bool:
+        return self.high > cursor
 
     async def stop(self) -> None:
         self._stop_kicks()
@@ -106,7 +110,7 @@ class Tail:
                 counted.enter_context(FOLLOWERS[kind].following(company_id))
             while True:
                 async with self._advanced:
-                    await self._advanced.wait_for(lambda c=cursor: self.high > c)
+                    await self._advanced.wait_for(partial(self._past, cursor))
                 upto = self.high
                 while cursor < upto:
                     if cursor >= self._floor:

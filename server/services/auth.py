@@ -228,7 +228,7 @@ class AuthService:
 
 async def _audit(employee: Employee, actor_id: UUID | None, origin: Origin, action: str) -> None:
     await record_event(
-        employee.company_id,  # type: ignore[arg-type]
+        employee.company_id,
         actor_id,
         origin,
         action,

@@ -49,7 +49,7 @@ def _check_value(spec: ConfigField, value: Any, path: str, allow_private: bool) 
         raise BadInput("invalid_format", field=path, hint=f"expected {spec.type}")
     if spec.type == "url":
         try:
-            parsed = urlparse(value)
+            parsed = urlparse(str(value))
         except ValueError as exc:  # e.g. an unclosed "[" of an IPv6 address
             raise BadInput("invalid_format", field=path, hint="an http(s) URL") from exc
         if parsed.scheme not in {"http", "https"} or not parsed.netloc:

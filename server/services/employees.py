@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -222,7 +223,7 @@ class EmployeeInput:
 async def create_employee(actor: Actor, data: EmployeeInput) -> Employee:
     dept = await _department(actor, data.department_id)
     actor.authz.require(EMPLOYEE_CREATE, dept.id)
-    fields = {
+    fields: dict[str, Any] = {
         "username": validation.username(data.username, actor.caller.tenant),
         "name": validation.text(data.name, "name"),
         "title": validation.text(data.title, "title", required=False),
@@ -263,7 +264,7 @@ async def update_employee(actor: Actor, employee_id: UUID, changes: dict[str, An
     if not changes:
         raise BadInput("nothing_to_update")
     before = snapshot(employee)
-    cleaners = {
+    cleaners: dict[str, Callable[[Any], Any]] = {
         "username": lambda v: validation.username(v, actor.caller.tenant),
         "name": lambda v: validation.text(v, "name"),
         "title": lambda v: validation.text(v, "title", required=False),
@@ -317,7 +318,7 @@ async def deactivate_employee(actor: Actor, employee_id: UUID) -> Employee:
     if not employee.is_active:
         raise Conflict("already_inactive", object_type="employee")
     async with in_transaction():
-        await keep_an_admin(employee.company_id, employee.id)  # type: ignore[arg-type]
+        await keep_an_admin(employee.company_id, employee.id)
         employee.is_active = False
         await employee.save(update_fields=["is_active", "updated_at"])
         await revoke_sessions(employee.id)
