@@ -39,14 +39,16 @@ from tortoise.transactions import in_transaction
 
 from schema.app import create_app
 from schema.ids import encode
-from schema.loaders import pairs_filter
+from schema.plans.loaders import pairs_filter
 from server.db import using
 from server.demo.load import load_demo
+from server.indicators import IndicatorSpec, ScoringRule
 from server.models import Company, Department, Employee, Indicator, Plan, PlanVersion
-from server.plans.validation import IndicatorData, PlanData, check_plan
+from server.plans.validation import PlanData, check_plan
 from server.plans.versions import write_version
 from server.runtime import Runtime, start_runtime
 from server.settings import Settings
+from server.vocabulary import Direction
 
 try:
     from bench import bench_employees as emp
@@ -97,7 +99,8 @@ def plan_data(dept: Department, month: int) -> PlanData:
     start = date(YEAR, month, 1)
     end = date(YEAR, month, calendar.monthrange(YEAR, month)[1])
     items = tuple(
-        IndicatorData(name=n, unit=u, weight=Decimal(w), target=Decimal(t), direction=d,
+        IndicatorSpec(name=n, unit=u, weight=Decimal(w), target=Decimal(t),
+                      scoring=ScoringRule(direction=Direction(d)),
                       data_source=s)
         for (n, u, t, d, s), w in zip(INDICATORS, WEIGHTS, strict=True)
     )
@@ -225,7 +228,7 @@ async def sql_counts(client: httpx.AsyncClient, token: str, query: str,
 
 async def loader_rows(company: Company, start: str, end: str) -> list[int]:
     """Rows the indicators / plan_version DataLoaders read for perf@demo vs rows returned,
-    with the loaders' own filter (schema.loaders.pairs_filter)."""
+    with the loaders' own filter (schema.plans.loaders.pairs_filter)."""
     pairs = await Plan.filter(company_id=company.id, period_end__gte=date.fromisoformat(start),
                               period_start__lte=date.fromisoformat(end)
                               ).values_list("id", "version")

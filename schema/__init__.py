@@ -9,7 +9,9 @@ from strawberry.tools import merge_types
 from schema.audit import AuditQuery
 from schema.auth.schema import AuthMutation
 from schema.caching import cached_validation, limit_rules
-from schema.connectors.schema import ConnectorMutation, ConnectorQuery, ConnectorSubscription
+from schema.connectors.mutations import ConnectorMutation
+from schema.connectors.queries import ConnectorQuery
+from schema.connectors.subscriptions import ConnectorSubscription
 from schema.cost import QueryCostWithVariables
 from schema.error_log import JixiaoSchema
 from schema.errors import ERROR_ENUMS, ErrorFormatter
@@ -18,7 +20,9 @@ from schema.operation_name import RequireOperationName
 from schema.org.mutations import OrgMutation
 from schema.org.queries import OrgQuery
 from schema.org.subscriptions import OrgSubscription
-from schema.plans.schema import PlanMutation, PlanQuery, PlanSubscription
+from schema.plans.mutations import PlanMutation
+from schema.plans.queries import PlanQuery
+from schema.plans.subscriptions import PlanSubscription
 from schema.policy import PolicyMutation, PolicyQuery
 from schema.scalars import SCALAR_OVERRIDES
 from schema.websocket import FreshWebsocketCaller

@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from schema import ids
+from schema.enums import AuditAction, AuditObjectType
 from schema.org.types import Employee, visible_employee
 from schema.paging import page_info
 from schema.permissions import IsAuthenticated
@@ -18,19 +19,20 @@ from server.audit import AuditFilter, list_entries
 from server.models import AuditEntry as AuditRow
 
 # The audit log's object types -> the GraphQL type whose global ID names such an object.
-# A sign-in session has no GraphQL type, so its entries carry no objectId.
-GRAPHQL_TYPES = {
-    "company": "Company",
-    "department": "Department",
-    "employee": "Employee",
-    "role_assignment": "RoleAssignment",
-    "plan": "Plan",
-    "plan_comment": "PlanComment",
-    "template": "Template",
-    "connector_config": "ConnectorConfig",
-    "sync_run": "SyncRun",
+# A sign-in session and a policy version have no GraphQL type, so their entries carry no
+# objectId (a policy reload names the version it loaded in the entry's `after`).
+GRAPHQL_TYPES: dict[str, str] = {
+    AuditObjectType.COMPANY: "Company",
+    AuditObjectType.DEPARTMENT: "Department",
+    AuditObjectType.EMPLOYEE: "Employee",
+    AuditObjectType.ROLE_ASSIGNMENT: "RoleAssignment",
+    AuditObjectType.PLAN: "Plan",
+    AuditObjectType.PLAN_COMMENT: "PlanComment",
+    AuditObjectType.TEMPLATE: "Template",
+    AuditObjectType.CONNECTOR_CONFIG: "ConnectorConfig",
+    AuditObjectType.SYNC_RUN: "SyncRun",
 }
-WITHOUT_GRAPHQL_TYPE = frozenset({"session"})
+WITHOUT_GRAPHQL_TYPE = frozenset({AuditObjectType.SESSION, AuditObjectType.POLICY})
 
 
 def object_global_id(object_type: str, object_id: str) -> strawberry.ID | None:
@@ -48,8 +50,8 @@ def object_global_id(object_type: str, object_id: str) -> strawberry.ID | None:
 )
 class AuditEntry(relay.Node):
     id: relay.NodeID[str]
-    action: str
-    object_type: str
+    action: AuditAction
+    object_type: AuditObjectType
     object_id: strawberry.ID | None = strawberry.field(
         description="The object's global ID (its type follows from objectType); null for "
         "objects without a GraphQL type (sign-in sessions)."
@@ -69,14 +71,14 @@ class AuditEntry(relay.Node):
     def of(cls, row: AuditRow) -> AuditEntry:
         return cls(
             id=str(row.id),
-            action=row.action,
-            object_type=row.object_type,
+            action=AuditAction(row.action),
+            object_type=AuditObjectType(row.object_type),
             object_id=object_global_id(row.object_type, row.object_id),
             actor_id=None
             if row.actor_id is None
             else strawberry.ID(ids.encode("Employee", row.actor_id)),
-            before=row.before,
-            after=row.after,
+            before=None if row.before is None else JSON(row.before),
+            after=None if row.after is None else JSON(row.after),
             request_id=row.request_id,
             client_address=row.client_address,
             created_at=row.created_at,
@@ -102,9 +104,9 @@ class AuditConnection:
 
 @strawberry.input(description="Every given field narrows the log.")
 class AuditFilterInput:
-    object_type: str | None = None
+    object_type: AuditObjectType | None = None
     object_id: strawberry.ID | None = strawberry.field(default=None, description="A global ID")
-    action: str | None = None
+    action: AuditAction | None = None
     actor_id: strawberry.ID | None = strawberry.field(
         default=None, description="An employee's global ID"
     )
@@ -123,8 +125,8 @@ class AuditQuery:
         info: Info,
         first: int = 20,
         after: str | None = None,
-        object_type: str | None = None,
-        action: str | None = None,
+        object_type: AuditObjectType | None = None,
+        action: AuditAction | None = None,
         filter: AuditFilterInput | None = None,
     ) -> AuditConnection:
         given = filter or AuditFilterInput()

@@ -22,7 +22,9 @@ DESCRIPTIONS: dict[EnumMeta, str] = {
     v.PeriodKind: "The span a plan covers: a whole month, quarter, half year or year.",
     v.Framework: "KPI or OKR.",
     v.Direction: "HIGHER when more is better (sales), LOWER when less is (defect rate).",
-    v.ScoringKind: "How completion becomes a score: ratio, capped ratio, bands, 1-5 rating.",
+    v.ScoringKind: "How a result becomes a score: ratio, linear from a zero anchor, distance "
+    "to the target, threshold bands, or a 1-5 rating.",
+    v.BandBasis: "What scoring bands start from: the achievement % or the actual value.",
     v.PlanChangeKind: "One line of a version diff.",
     v.PlanEventKind: "What happened to a plan.",
     v.MatchBy: "The employee field a connector's employee key is matched against.",
@@ -32,6 +34,10 @@ DESCRIPTIONS: dict[EnumMeta, str] = {
     v.Aggregation: "How a metric's daily values combine into a longer period.",
     v.ConfigFieldType: "The type of a connector setting.",
     v.PluginStage: "Where loading a plugin failed.",
+    v.AuditObjectType: "What an audit entry or an org chart change is about.",
+    v.AuditAction: "What an audit entry records: the object type and the verb (PLAN_SUBMIT).",
+    v.QuarantineReason: "Why a record was quarantined (OTHER: quarantined before codes existed).",
+    v.PlanField: "What a version diff line is about: a plan or indicator field, or INDICATOR.",
 }
 
 for _enum, _description in DESCRIPTIONS.items():
@@ -46,6 +52,7 @@ PeriodKind = v.PeriodKind
 Framework = v.Framework
 Direction = v.Direction
 ScoringKind = v.ScoringKind
+BandBasis = v.BandBasis
 PlanChangeKind = v.PlanChangeKind
 PlanEventKind = v.PlanEventKind
 MatchBy = v.MatchBy
@@ -55,3 +62,7 @@ ConnectorKind = v.ConnectorKind
 Aggregation = v.Aggregation
 ConfigFieldType = v.ConfigFieldType
 PluginStage = v.PluginStage
+AuditObjectType = v.AuditObjectType
+AuditAction = v.AuditAction
+QuarantineReason = v.QuarantineReason
+PlanField = v.PlanField

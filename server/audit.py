@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from server.authz import AUDIT_ENTRY_READ, Authorizer, Caller
-from server.errors import BadInput, NotFound
+from server.errors import NotFound
 from server.masking import mask_personal
+from server.metrics import MetricRegistry
 from server.models import AuditEntry
 from server.paging import Page, after_filter, check_first, encode_cursor
+from server.vocabulary import AuditAction, AuditObjectType
 
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting and from where: what every service function receives."""
+    """What every service function receives: who is acting, from where, and the services'
+    dependencies beyond the database (so they are never passed argument by argument)."""
 
     authz: Authorizer
     request_id: str = ""
     client_address: str = ""
+    # The installed connectors' metrics: what an indicator's data source may name.
+    metrics: MetricRegistry = field(default_factory=lambda: MetricRegistry(specs={}))
 
     @property
     def caller(self) -> Caller:
@@ -58,18 +63,20 @@ async def record_event(
     company_id: UUID,
     actor_id: UUID | None,
     origin: Origin | Actor,
-    action: str,
-    object_type: str,
+    action: AuditAction,
+    object_type: AuditObjectType,
     object_id: UUID | str,
     *,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
+    """Append an entry. Only the vocabulary's actions and object types are written (a plain
+    string outside them raises ValueError), so the API's enums can name every stored entry."""
     return await AuditEntry.create(
         company_id=company_id,
         actor_id=actor_id,
-        action=action,
-        object_type=object_type,
+        action=AuditAction(action).value,
+        object_type=AuditObjectType(object_type).value,
         object_id=str(object_id),
         before=None if before is None else _plain(mask_personal(before)),
         after=None if after is None else _plain(mask_personal(after)),
@@ -80,8 +87,8 @@ async def record_event(
 
 async def record(
     actor: Actor,
-    action: str,
-    object_type: str,
+    action: AuditAction,
+    object_type: AuditObjectType,
     object_id: UUID | str,
     *,
     before: dict[str, Any] | None = None,
@@ -102,9 +109,9 @@ async def record(
 
 @dataclass(frozen=True)
 class AuditFilter:
-    object_type: str | None = None
+    object_type: AuditObjectType | None = None
     object_id: str | None = None
-    action: str | None = None
+    action: AuditAction | None = None
     actor_id: UUID | None = None
     since: datetime | None = None
     until: datetime | None = None
@@ -124,14 +131,10 @@ async def list_entries(
     check_first(first)
     actor.authz.require(AUDIT_ENTRY_READ)
     query = AuditEntry.filter(company_id=actor.caller.company_id)
-    for column, name in (("object_type", "objectType"), ("action", "action")):
-        longest = AuditEntry._meta.fields_map[column].max_length  # type: ignore[attr-defined]
-        if len(getattr(flt, column) or "") > longest:  # no entry could match; say why
-            raise BadInput("too_long", field=name, max=longest)
     for column, value in (
-        ("object_type", flt.object_type),
+        ("object_type", None if flt.object_type is None else flt.object_type.value),
         ("object_id", flt.object_id),
-        ("action", flt.action),
+        ("action", None if flt.action is None else flt.action.value),
         ("actor_id", flt.actor_id),
     ):
         if value is not None:

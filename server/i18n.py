@@ -131,8 +131,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "must_be_positive": ("{field} must be greater than 0.", "{field} 必须大于 0。"),
     "cap_too_low": ("{field}: a cap must be at least 100 %.", "{field}：封顶值不得低于 100%。"),
     "bands_invalid": (
-        "{field}: bands must start at 0 % and rise strictly.",
-        "{field}：分档必须从 0% 开始并严格递增。",
+        "{field}: bands must start at 0 and rise strictly.",
+        "{field}：分档必须从 0 开始并严格递增。",
+    ),
+    "must_not_be_negative": ("{field} must not be negative.", "{field} 不能为负数。"),
+    "floor_above_cap": (
+        "{field}: the floor must not be above the cap.",
+        "{field}：保底分不能高于封顶分。",
+    ),
+    "zero_anchor_side": (
+        "{field}: the zero anchor must be on the worse side of the target: below it when "
+        "higher is better, above it when lower is better.",
+        "{field}：零分点必须位于目标值较差的一侧：越高越好时低于目标值，越低越好时高于目标值。",
+    ),
+    "rating_points_invalid": (
+        "{field}: give {count} points, one for each rating from 1 to {count}, none below the "
+        "one before.",
+        "{field}：请给出 {count} 个分值，依次对应评分 1 至 {count}，且不得低于前一个。",
+    ),
+    "rating_not_qualitative": (
+        "{field}: a rating scores qualitative indicators only; mark the indicator qualitative.",
+        "{field}：评分制只用于定性指标，请将该指标标记为定性指标。",
     ),
     "duplicate_name": ("{field}: the name {name} is used twice.", "{field}：名称 {name} 重复。"),
     "unknown_metric": (
@@ -198,6 +217,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "policy_invalid": ("The policy files were refused: {detail}", "策略文件被拒绝：{detail}"),
     "nothing_to_update": ("Give at least one field to change.", "请至少提供一个要修改的字段。"),
+    "too_many_sources": (
+        "Give either templateId, copyFromPlanId or indicators, not several (given: {given}).",
+        "templateId、copyFromPlanId 和 indicators 只能提供其中一项（收到：{given}）。",
+    ),
     "body_too_large": (
         "The request body is over {limit} bytes, the most this server accepts.",
         "请求体超过 {limit} 字节，超出服务器接受的上限。",

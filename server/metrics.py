@@ -4,8 +4,7 @@
 scoring engine reads for indicators fed by a data source. For each person, metric and
 period the facts of exactly one source count (docs/connectors.md, "Which source wins"):
 the first in the company's declared order (``MetricSource`` rows), else the default order.
-Facts are combined in Python with ``Decimal``: on SQLite the values are not stored in a
-form SQL can sum exactly.
+Facts are combined in Python with ``Decimal``, once the winning source is known.
 """
 
 from __future__ import annotations

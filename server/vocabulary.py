@@ -2,8 +2,9 @@
 
 Every closed set is a ``StrEnum``: a member equals the text stored in the database (``Role.GM
 == "gm"``), so rows, policies and JSON keep their plain strings, and the GraphQL layer exposes
-each enum under the same name with upper-case values (``HALF_YEAR``). docs/plans.md and
-docs/connectors.md list the values; tests/schema/test_enums.py keeps both sides in step.
+each enum under the same name with upper-case values (``HALF_YEAR``). docs/api.md,
+docs/plans.md and docs/connectors.md list the values; tests/schema/test_enums.py keeps both
+sides in step.
 """
 
 from __future__ import annotations
@@ -96,12 +97,20 @@ class Direction(StrEnum):
 
 
 class ScoringKind(StrEnum):
-    """How an indicator's completion becomes a score."""
+    """How an indicator's result becomes a score (server/indicators.py ScoringRule)."""
 
     RATIO = "ratio"
-    CAPPED = "capped"
+    LINEAR = "linear"
+    TARGET_DISTANCE = "target_distance"
     BANDS = "bands"
     RATING = "rating"
+
+
+class BandBasis(StrEnum):
+    """What a scoring band's ``from`` is compared with: the achievement % or the actual value."""
+
+    ACHIEVEMENT = "achievement"
+    ACTUAL = "actual"
 
 
 class PlanChangeKind(StrEnum):
@@ -177,6 +186,114 @@ class PluginStage(StrEnum):
     CONNECTOR = "connector"
 
 
+class AuditObjectType(StrEnum):
+    """What an audit entry (or an org chart event) is about."""
+
+    COMPANY = "company"
+    DEPARTMENT = "department"
+    EMPLOYEE = "employee"
+    ROLE_ASSIGNMENT = "role_assignment"
+    SESSION = "session"
+    POLICY = "policy"
+    TEMPLATE = "template"
+    PLAN = "plan"
+    PLAN_COMMENT = "plan_comment"
+    CONNECTOR_CONFIG = "connector_config"
+    SYNC_RUN = "sync_run"
+
+
+class AuditAction(StrEnum):
+    """What an audit entry records, as ``object.verb`` in the database (``plan.submit``) and
+    with the dot as an underscore in the API (``PLAN_SUBMIT``). server.audit writes no other:
+    a new kind of change needs its member here first."""
+
+    AUTH_LOGIN = "auth.login"
+    AUTH_LOGIN_FAILED = "auth.login_failed"
+    AUTH_REFRESH = "auth.refresh"
+    AUTH_REFRESH_REUSED = "auth.refresh_reused"
+    AUTH_LOGOUT = "auth.logout"
+    COMPANY_UPDATE = "company.update"
+    DEPARTMENT_CREATE = "department.create"
+    DEPARTMENT_UPDATE = "department.update"
+    DEPARTMENT_DEACTIVATE = "department.deactivate"
+    EMPLOYEE_CREATE = "employee.create"
+    EMPLOYEE_UPDATE = "employee.update"
+    EMPLOYEE_DEACTIVATE = "employee.deactivate"
+    ROLE_ASSIGN = "role.assign"
+    ROLE_REVOKE = "role.revoke"
+    POLICY_RELOAD = "policy.reload"
+    TEMPLATE_CREATE = "template.create"
+    TEMPLATE_UPDATE = "template.update"
+    TEMPLATE_DELETE = "template.delete"
+    PLAN_CREATE = "plan.create"
+    PLAN_UPDATE = "plan.update"
+    PLAN_COMMENT = "plan.comment"
+    PLAN_COMMENT_RESOLVE = "plan.comment_resolve"
+    # one per PlanStep (step_action)
+    PLAN_SUBMIT = "plan.submit"
+    PLAN_START_REVIEW = "plan.start_review"
+    PLAN_RETURN = "plan.return"
+    PLAN_REDRAFT = "plan.redraft"
+    PLAN_APPROVE = "plan.approve"
+    PLAN_FILE = "plan.file"
+    PLAN_ACKNOWLEDGE = "plan.acknowledge"
+    PLAN_START_EVALUATION = "plan.start_evaluation"
+    PLAN_FINALIZE = "plan.finalize"
+    PLAN_CLOSE = "plan.close"
+    CONNECTOR_CONFIG_CREATE = "connector_config.create"
+    CONNECTOR_CONFIG_UPDATE = "connector_config.update"
+    CONNECTOR_CONFIG_DELETE = "connector_config.delete"
+    CONNECTOR_CONFIG_TEST = "connector_config.test"
+    SYNC_START = "sync.start"
+    QUARANTINE_REPROCESS = "quarantine.reprocess"
+
+
+def step_action(step: str) -> AuditAction:
+    """The audit action a workflow step is recorded under."""
+    return AuditAction(f"plan.{PlanStep(step)}")
+
+
+class QuarantineReason(StrEnum):
+    """Why a fetched record was quarantined (server.sync.checks); the record also keeps the
+    reason in words. OTHER: quarantined before these codes existed, for a reason not known."""
+
+    MALFORMED = "malformed"
+    NO_SOURCE_ID = "no_source_id"
+    UNKNOWN_METRIC = "unknown_metric"
+    BAD_DATE = "bad_date"
+    BAD_PERIOD = "bad_period"
+    OUTSIDE_PERIOD = "outside_period"
+    BAD_VALUE = "bad_value"
+    NO_EMPLOYEE = "no_employee"
+    UNKNOWN_EMPLOYEE = "unknown_employee"
+    OTHER = "other"
+
+
+class PlanField(StrEnum):
+    """What a line of a version diff is about: a plan field, an indicator field, or
+    (INDICATOR) a whole indicator added or removed. server/plans/versions.py names them."""
+
+    NAME = "name"
+    LEVEL = "level"
+    PERIOD_KIND = "period_kind"
+    PERIOD_START = "period_start"
+    PERIOD_END = "period_end"
+    SUBMISSION_DUE = "submission_due"
+    REVIEW_DUE = "review_due"
+    SELF_EVALUATION_DUE = "self_evaluation_due"
+    MANAGER_EVALUATION_DUE = "manager_evaluation_due"
+    DEPARTMENT_IDS = "department_ids"
+    INDICATOR = "indicator"
+    DESCRIPTION = "description"
+    UNIT = "unit"
+    WEIGHT = "weight"
+    TARGET = "target"
+    DIRECTION = "direction"
+    DATA_SOURCE = "data_source"
+    SCORING = "scoring"
+    QUALITATIVE = "qualitative"
+
+
 for _enum, _literal in (
     (ConnectorKind, contract.ConnectorKind),
     (Aggregation, contract.Aggregation),
@@ -247,3 +364,7 @@ RELATIONS = ("self", "team", "scope", "company")
 # Every plan level has its own approve action, so the policy can say who signs which plans.
 if not {f"approve_{level}" for level in PLAN_LEVELS} <= OBJECT_ACTIONS["plan"]:
     raise RuntimeError("every plan level needs its approve_<level> action")
+
+# A workflow step is audited as plan.<step>, so each step needs its member there.
+if not {f"plan.{step}" for step in PlanStep} <= {a.value for a in AuditAction}:
+    raise RuntimeError("every PlanStep needs its plan.<step> AuditAction")

@@ -17,6 +17,7 @@ from schema.enums import (
     ConnectorKind,
     MatchBy,
     PluginStage,
+    QuarantineReason,
     SyncStatus,
     SyncTrigger,
 )
@@ -60,7 +61,7 @@ class Connector:
             name=connector.name,
             title=connector.title,
             version=connector.version,
-            kind=connector.kind,
+            kind=ConnectorKind(connector.kind),
             plugin=plugin,
             accepts_upload=connector.accepts_upload,
             metrics=[
@@ -68,7 +69,7 @@ class Connector:
                     key=s.key,
                     name=s.name,
                     unit=s.unit,
-                    aggregation=s.aggregation,
+                    aggregation=Aggregation(s.aggregation),
                     description=s.description,
                 )
                 for s in connector.metrics
@@ -76,7 +77,7 @@ class Connector:
             config_fields=[
                 ConfigFieldInfo(
                     name=f.name,
-                    type=f.type,
+                    type=ConfigFieldType(f.type),
                     required=f.required,
                     secret=f.secret,
                     default=f.default,
@@ -115,8 +116,8 @@ class SyncRun(relay.Node):
     def of(cls, row: m.SyncRun) -> SyncRun:
         return cls(
             id=str(row.id),
-            status=row.status,
-            trigger=row.trigger,
+            status=SyncStatus(row.status),
+            trigger=SyncTrigger(row.trigger),
             period_start=row.period_start,
             period_end=row.period_end,
             started_at=row.started_at,
@@ -150,9 +151,9 @@ class ConnectorConfig(relay.Node):
             id=str(row.id),
             connector=row.connector,
             name=row.name,
-            settings=row.settings,
+            settings=JSON(row.settings),
             secrets_set=secrets_set,
-            match_by=row.match_by,
+            match_by=MatchBy(row.match_by),
             schedule_minutes=row.schedule_minutes,
             enabled=row.enabled,
             cursor=row.cursor,
@@ -180,7 +181,8 @@ class QuarantinedRecord(relay.Node):
     day: date | None
     value: str
     source_id: str
-    reason: str
+    reason_code: QuarantineReason = strawberry.field(description="Why, as a stable code.")
+    reason: str = strawberry.field(description="Why, in words, quoting the record.")
     payload: JSON
     created_at: datetime
     resolved_at: datetime | None
@@ -194,8 +196,9 @@ class QuarantinedRecord(relay.Node):
             day=row.day,
             value=row.value,
             source_id=row.source_id,
+            reason_code=QuarantineReason(row.reason_code),
             reason=row.reason,
-            payload=row.payload,
+            payload=JSON(row.payload),
             created_at=row.created_at,
             resolved_at=row.resolved_at,
         )

@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import strawberry
 from strawberry.types import Info
 
 from schema import ids
 from schema.org.types import Company, Department, Employee, EmployeeConnection, RoleAssignment
 from schema.permissions import AUTH
-from server import models as m
-from server.authz import ROLE_ASSIGNMENT_READ
-from server.errors import NotFound
-from server.services import company, departments, employees
+from server.services import company, departments, employees, roles
 
 
 async def company_node(info: Info) -> Company:
     return Company.of(await company.get_company(info.context.actor))
 
 
-async def role_assignment_node(info: Info, raw: object) -> RoleAssignment:
-    actor = info.context.actor
-    row = await m.RoleAssignment.get_or_none(id=raw, company_id=actor.caller.company_id)
-    if row is None:
-        raise NotFound("role_assignment")
-    owner = await employees.get_employee(actor, row.employee_id)
-    actor.authz.require(ROLE_ASSIGNMENT_READ, employees.position(owner))
-    return RoleAssignment.of(row)
+async def role_assignment_node(info: Info, raw: UUID) -> RoleAssignment:
+    return RoleAssignment.of(await roles.get_role_assignment(info.context.actor, raw))
 
 
 @strawberry.type
@@ -81,7 +74,7 @@ class OrgQuery:
             search=search,
             include_inactive=include_inactive,
         )
-        await info.context.loaders.prime_employee_page(page.rows)
+        await info.context.loaders.org.prime_employee_page(page.rows)
         return EmployeeConnection.of(page)
 
     @strawberry.field(permission_classes=AUTH)

@@ -1,7 +1,5 @@
-"""Live changes to the org chart, filtered per event by what the subscriber may see.
-
-Events come from the outbox (server.outbox.Tail): a subscriber that falls behind reads the
-ones it missed from the table instead of losing them."""
+"""Live changes to the org chart, as server.services.org_feed decides each subscriber may
+see them."""
 
 from __future__ import annotations
 
@@ -13,21 +11,14 @@ import strawberry
 from strawberry.types import Info
 
 from schema import ids
+from schema.enums import AuditAction, AuditObjectType
 from schema.permissions import IsAuthenticated
-from server.authz import DEPARTMENT_READ, EMPLOYEE_READ, ROLE_ASSIGNMENT_READ, Authorizer
-from server.events import KINDS
-from server.events import OrgChange as Event
+from server.services.org_feed import org_changes
 
 TYPE_NAMES = {
     "department": "Department",
     "employee": "Employee",
     "role_assignment": "RoleAssignment",
-}
-# What a subscriber must be allowed to read to hear of a change to each kind of object.
-READ_AS = {
-    "department": DEPARTMENT_READ,
-    "employee": EMPLOYEE_READ,
-    "role_assignment": ROLE_ASSIGNMENT_READ,
 }
 
 
@@ -35,17 +26,14 @@ READ_AS = {
     description="Something changed in the org chart; refetch the object by `objectId`."
 )
 class OrgChange:
-    action: str
-    object_type: str
+    action: AuditAction = strawberry.field(
+        description="The change's audit action: DEPARTMENT_*, EMPLOYEE_* or ROLE_*."
+    )
+    object_type: AuditObjectType = strawberry.field(
+        description="DEPARTMENT, EMPLOYEE or ROLE_ASSIGNMENT."
+    )
     object_id: strawberry.ID
     at: datetime
-
-
-def _visible(authz: Authorizer, event: Event) -> bool:
-    perm = READ_AS[event.object_type]
-    if event.object_type == "department":
-        return authz.check(perm, event.department_id)
-    return authz.check(perm, (event.department_id, event.owner_id, event.manager_id))
 
 
 @strawberry.type
@@ -56,21 +44,16 @@ class OrgSubscription:
     )
     async def org_changes(self, info: Info) -> AsyncGenerator[OrgChange, None]:
         context = info.context
-        follow = context.runtime.tail.follow(context.actor.caller.company_id, {KINDS[Event]})
-        async with aclosing(follow) as events:
-            async for stored in events:
-                event = stored.event
-                assert isinstance(event, Event)
-                # Decided as the subscriber stands now, under the policy in force now: signed
-                # out or deactivated ends the subscription (UNAUTHENTICATED), a revoked role
-                # stops the events it granted. One statement per event; events are rare.
-                authz = (await context.reauthorize()).authz
-                if _visible(authz, event):
-                    yield OrgChange(
-                        action=event.action,
-                        object_type=event.object_type,
-                        object_id=strawberry.ID(
-                            ids.encode(TYPE_NAMES[event.object_type], event.object_id)
-                        ),
-                        at=event.at,
-                    )
+        feed = org_changes(
+            context.runtime.tail, context.actor.caller.company_id, context.reauthorize
+        )
+        async with aclosing(feed) as events:
+            async for event in events:
+                yield OrgChange(
+                    action=AuditAction(event.action),
+                    object_type=AuditObjectType(event.object_type),
+                    object_id=strawberry.ID(
+                        ids.encode(TYPE_NAMES[event.object_type], event.object_id)
+                    ),
+                    at=event.at,
+                )

@@ -69,7 +69,7 @@ class Department(relay.Node):
     @strawberry.field(description="Active sub-departments the caller may see.")
     async def children(self, info: Info) -> list[Department]:
         authz = info.context.actor.authz
-        rows = await info.context.loaders.children.load(self.row.id)
+        rows = await info.context.loaders.org.children.load(self.row.id)
         return [Department.of(d) for d in rows if authz.check(DEPARTMENT_READ, d.id)]
 
     @strawberry.field(description="The department's manager.")
@@ -87,7 +87,7 @@ class Department(relay.Node):
         page = await list_employees(
             info.context.actor, first=first, after=after, department_id=self.row.id, search=search
         )
-        await info.context.loaders.prime_employee_page(page.rows)
+        await info.context.loaders.org.prime_employee_page(page.rows)
         return EmployeeConnection.of(page)
 
 
@@ -154,7 +154,7 @@ class Employee(relay.Node):
         authz = info.context.actor.authz
         if not authz.check(ROLE_ASSIGNMENT_READ, position(self.row)):
             return []
-        rows = await info.context.loaders.roles.load(self.row.id)
+        rows = await info.context.loaders.org.roles.load(self.row.id)
         return [RoleAssignment.of(r) for r in rows]
 
 
@@ -205,10 +205,10 @@ class EmployeeConnection:
 
 
 # Nested fields on directory pages resolve from rows the page already loaded (see
-# Loaders.prime_employee_page): answered synchronously, graphql-core makes no task per field.
+# OrgLoaders.prime_employee_page): answered synchronously, graphql-core makes no task per field.
 # Otherwise they return the awaitable, which graphql-core awaits.
 def department_ref(info: Info, department_id: object) -> Any:
-    row = peek(info.context.loaders.department, department_id)
+    row = peek(info.context.loaders.org.department, department_id)
     if row is MISSING:
         return visible_department(info, department_id)
     return _department_if_visible(info, row)
@@ -217,7 +217,7 @@ def department_ref(info: Info, department_id: object) -> Any:
 def employee_ref(info: Info, employee_id: object) -> Any:
     if employee_id is None:
         return None
-    row = peek(info.context.loaders.employee, employee_id)
+    row = peek(info.context.loaders.org.employee, employee_id)
     if row is MISSING:
         return visible_employee(info, employee_id)
     return _employee_if_visible(info, row)
@@ -239,10 +239,11 @@ def _employee_if_visible(info: Info, row: m.Employee | None) -> Employee | None:
 
 
 async def visible_department(info: Info, department_id: object) -> Department | None:
-    return _department_if_visible(info, await info.context.loaders.department.load(department_id))
+    row = await info.context.loaders.org.department.load(department_id)
+    return _department_if_visible(info, row)
 
 
 async def visible_employee(info: Info, employee_id: object) -> Employee | None:
     if employee_id is None:
         return None
-    return _employee_if_visible(info, await info.context.loaders.employee.load(employee_id))
+    return _employee_if_visible(info, await info.context.loaders.org.employee.load(employee_id))

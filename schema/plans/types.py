@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -12,101 +10,24 @@ from strawberry.types import Info
 
 from schema.enums import (
     DepartmentKind,
-    Direction,
     Framework,
     PeriodKind,
     PlanChangeKind,
     PlanEventKind,
+    PlanField,
     PlanLevel,
     PlanState,
     PlanStep,
     Role,
-    ScoringKind,
 )
 from schema.org.types import Department, Employee, visible_employee
 from schema.plans import steps
+from schema.plans.indicator_types import Indicator
+from schema.plans.steps import PlanAction
 from server import models as m
 from server.authz import DEPARTMENT_READ
 from server.plans.progress import DepartmentProgress
 from server.plans.versions import Change
-
-if TYPE_CHECKING:
-    from schema.plans.schema import PlanAction
-
-
-@strawberry.type
-class Band:
-    from_: Decimal = strawberry.field(
-        name="from", description="Completion % from which the score applies"
-    )
-    score: Decimal
-
-
-@strawberry.type(
-    description="How an indicator is scored: ratio, capped ratio, threshold bands, or a 1-5 rating."
-)
-class Scoring:
-    rule: ScoringKind
-    cap: Decimal | None
-    bands: list[Band]
-
-    @classmethod
-    def of(cls, raw: dict[str, Any]) -> Scoring:
-        return cls(
-            rule=raw.get("rule", "ratio"),
-            cap=None if raw.get("cap") is None else Decimal(raw["cap"]),
-            bands=[
-                Band(from_=Decimal(b["from"]), score=Decimal(b["score"]))
-                for b in raw.get("bands", [])
-            ],
-        )
-
-
-@strawberry.type(
-    description="An indicator as it stands in one version; `key` follows it across versions."
-)
-class Indicator:
-    key: str
-    name: str
-    description: str
-    unit: str
-    weight: Decimal
-    target: Decimal | None
-    direction: Direction
-    data_source: str
-    scoring: Scoring
-    qualitative: bool
-
-    @classmethod
-    def of(cls, row: m.Indicator) -> Indicator:
-        return cls(
-            key=row.key,
-            name=row.name,
-            description=row.description,
-            unit=row.unit,
-            weight=Decimal(row.weight).normalize(),
-            target=None if row.target is None else Decimal(row.target).normalize(),
-            direction=row.direction,
-            data_source=row.data_source,
-            scoring=Scoring.of(row.scoring),
-            qualitative=row.qualitative,
-        )
-
-    @classmethod
-    def from_stored(cls, item: dict[str, Any]) -> Indicator:
-        target = item.get("target")
-        return cls(
-            key="",
-            name=item["name"],
-            description=item.get("description", ""),
-            unit=item.get("unit", ""),
-            weight=Decimal(item["weight"]),
-            target=None if target is None else Decimal(target),
-            direction=item.get("direction", "higher"),
-            data_source=item.get("data_source", "manual"),
-            scoring=Scoring.of(item.get("scoring") or {}),
-            qualitative=bool(item.get("qualitative")),
-        )
 
 
 @strawberry.type(description="A KPI or OKR template: indicators with default weights and targets.")
@@ -123,8 +44,8 @@ class Template(relay.Node):
         return cls(
             id=str(row.id),
             name=row.name,
-            framework=row.framework,
-            department_kind=row.department_kind,
+            framework=Framework(row.framework),
+            department_kind=DepartmentKind(row.department_kind),
             description=row.description,
             indicators=[Indicator.from_stored(i) for i in row.indicators],
         )
@@ -151,7 +72,7 @@ class PlanVersion:
 
     @strawberry.field
     async def indicators(self, info: Info) -> list[Indicator]:
-        rows = await info.context.loaders.indicators.load((self.row.plan_id, self.number))
+        rows = await info.context.loaders.plans.indicators.load((self.row.plan_id, self.number))
         return [Indicator.of(r) for r in rows]
 
 
@@ -234,8 +155,8 @@ class Plan(relay.Node):
         return cls(
             id=str(row.id),
             name=row.name,
-            level=row.level,
-            period_kind=row.period_kind,
+            level=PlanLevel(row.level),
+            period_kind=PeriodKind(row.period_kind),
             period_start=row.period_start,
             period_end=row.period_end,
             deadlines=Deadlines(
@@ -244,29 +165,29 @@ class Plan(relay.Node):
                 self_evaluation=row.self_evaluation_due,
                 manager_evaluation=row.manager_evaluation_due,
             ),
-            state=row.state,
+            state=PlanState(row.state),
             version=row.version,
             row=row,
         )
 
     @strawberry.field(description=steps.DESCRIPTION)
-    async def next_steps(self, info: Info) -> list[Annotated[PlanAction, steps.LAZY]]:
+    async def next_steps(self, info: Info) -> list[PlanAction]:
         return await steps.next_steps(info, self.row)
 
     @strawberry.field(description="The departments covered that the caller may see.")
     async def departments(self, info: Info) -> list[Department]:
-        rows = await info.context.loaders.plan_departments.load(self.row.id)
+        rows = await info.context.loaders.plans.departments.load(self.row.id)
         authz = info.context.actor.authz
         return [Department.of(d) for d in rows if authz.check(DEPARTMENT_READ, d.id)]
 
     @strawberry.field(description="The indicators of the current version.")
     async def indicators(self, info: Info) -> list[Indicator]:
-        rows = await info.context.loaders.indicators.load((self.row.id, self.row.version))
+        rows = await info.context.loaders.plans.indicators.load((self.row.id, self.row.version))
         return [Indicator.of(r) for r in rows]
 
     @strawberry.field
     async def latest_version(self, info: Info) -> PlanVersion | None:
-        row = await info.context.loaders.plan_version.load((self.row.id, self.row.version))
+        row = await info.context.loaders.plans.version.load((self.row.id, self.row.version))
         return (
             None
             if row is None
@@ -277,7 +198,7 @@ class Plan(relay.Node):
 
     @strawberry.field(description="Every version, oldest first.")
     async def versions(self, info: Info) -> list[PlanVersion]:
-        rows = await info.context.loaders.plan_versions.load(self.row.id)
+        rows = await info.context.loaders.plans.versions.load(self.row.id)
         return [
             PlanVersion(number=r.number, comment=r.comment, created_at=r.created_at, row=r)
             for r in rows
@@ -287,7 +208,7 @@ class Plan(relay.Node):
     async def comments(
         self, info: Info, version: int | None = None, indicator_key: str | None = None
     ) -> list[PlanComment]:
-        rows = await info.context.loaders.plan_comments.load(self.row.id)
+        rows = await info.context.loaders.plans.comments.load(self.row.id)
         return [
             PlanComment.of(c)
             for c in rows
@@ -297,8 +218,8 @@ class Plan(relay.Node):
 
     @strawberry.field
     async def approvals(self, info: Info) -> list[PlanApproval]:
-        rows = await info.context.loaders.plan_approvals.load(self.row.id)
-        divisions = await info.context.loaders.department.load_many(
+        rows = await info.context.loaders.plans.approvals.load(self.row.id)
+        divisions = await info.context.loaders.org.department.load_many(
             [a.department_id for a in rows if a.department_id is not None]
         )
         authz = info.context.actor.authz  # a division out of sight is null, like any reference
@@ -320,7 +241,7 @@ class Plan(relay.Node):
 
     @strawberry.field
     async def transitions(self, info: Info) -> list[PlanTransition]:
-        rows = await info.context.loaders.plan_transitions.load(self.row.id)
+        rows = await info.context.loaders.plans.transitions.load(self.row.id)
         return [
             PlanTransition(
                 from_state=t.from_state,
@@ -337,7 +258,7 @@ class Plan(relay.Node):
 @strawberry.type(description="One difference between two versions.")
 class PlanChange:
     kind: PlanChangeKind
-    field: str
+    field: PlanField
     indicator_key: str | None
     indicator_name: str | None
     before: str | None
@@ -347,8 +268,8 @@ class PlanChange:
     @classmethod
     def of(cls, change: Change) -> PlanChange:
         return cls(
-            kind=change.kind,
-            field=change.field,
+            kind=PlanChangeKind(change.kind),
+            field=PlanField(change.field),
             indicator_key=change.indicator_key,
             indicator_name=change.indicator_name,
             before=change.before,
@@ -381,7 +302,7 @@ class DepartmentPlanProgress:
             plans=[
                 PlanStanding(
                     plan=Plan.of(s.plan),
-                    waiting_on=s.waiting_on,
+                    waiting_on=[Role(r) for r in s.waiting_on],
                     submission_overdue=s.submission_overdue,
                     review_overdue=s.review_overdue,
                 )

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+from uuid import UUID
+
 from tortoise import fields
 from tortoise.models import Model
 
+from server.models.fields import ScaledDecimalField
 from server.vocabulary import PeriodKind, PlanState
 
 PLAN_STATES = tuple(PlanState)
@@ -23,7 +27,7 @@ class Template(Model):
     framework = fields.CharField(max_length=8, default="KPI")  # KPI or OKR
     department_kind = fields.CharField(max_length=20, default="other")
     description = fields.TextField(default="")
-    indicators = fields.JSONField(default=list)
+    indicators: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(default=list)
     # Which shipped template this row was seeded from (null for a tenant's own). Unique per
     # company, so seeding is an insert-or-ignore that no concurrent seeding can double; an
     # edited or deleted seeded template keeps its key and is never seeded again.
@@ -32,7 +36,7 @@ class Template(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
-    company_id: object
+    company_id: UUID
 
     class Meta:
         table = "plan_template"
@@ -62,7 +66,7 @@ class Plan(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
-    company_id: object
+    company_id: UUID
 
     class Meta:
         table = "plan"
@@ -76,17 +80,24 @@ class PlanVersion(Model):
     plan: fields.ForeignKeyRelation[Plan] = fields.ForeignKeyField(
         "models.Plan", related_name="versions", on_delete=fields.CASCADE
     )
+    # The plan's company, kept on the row so that analytics can filter and aggregate a
+    # company's rows without a join through plan.
+    company: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Company", related_name="plan_versions", on_delete=fields.CASCADE
+    )
     number = fields.IntField()
-    content = fields.JSONField(default=dict)
+    content: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     author_id = fields.UUIDField(null=True)
     comment = fields.TextField(default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
-    plan_id: object
+    plan_id: UUID
+    company_id: UUID
 
     class Meta:
         table = "plan_version"
         unique_together = (("plan", "number"),)
+        indexes = (("company", "created_at"),)
 
 
 class Indicator(Model):
@@ -96,25 +107,32 @@ class Indicator(Model):
     plan: fields.ForeignKeyRelation[Plan] = fields.ForeignKeyField(
         "models.Plan", related_name="indicators", on_delete=fields.CASCADE
     )
+    # The plan's company, as on PlanVersion.
+    company: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Company", related_name="plan_indicators", on_delete=fields.CASCADE
+    )
     version = fields.IntField()
     key = fields.CharField(max_length=36)
     position = fields.IntField(default=0)
     name = fields.CharField(max_length=100)
     description = fields.TextField(default="")
     unit = fields.CharField(max_length=32, default="")
-    weight = fields.DecimalField(max_digits=7, decimal_places=4)
-    target = fields.DecimalField(max_digits=20, decimal_places=6, null=True)
+    weight = ScaledDecimalField(places=4)  # exact in SQL on SQLite too (server.models.fields)
+    target = ScaledDecimalField(places=6, null=True)
     direction = fields.CharField(max_length=8, default="higher")
     data_source = fields.CharField(max_length=64, default="manual")
-    scoring = fields.JSONField(default=dict)  # {"rule": "ratio"|"capped"|"bands"|"rating", ...}
+    scoring: fields.JSONField[dict[str, Any]] = fields.JSONField(
+        default=dict
+    )  # ScoringRule.to_json() (server/indicators.py)
     qualitative = fields.BooleanField(default=False)
 
-    plan_id: object
+    plan_id: UUID
+    company_id: UUID
 
     class Meta:
         table = "indicator"
         unique_together = (("plan", "version", "key"),)
-        indexes = (("plan", "version"),)
+        indexes = (("plan", "version"), ("company", "data_source"))
 
 
 class PlanApproval(Model):
@@ -124,22 +142,32 @@ class PlanApproval(Model):
     plan: fields.ForeignKeyRelation[Plan] = fields.ForeignKeyField(
         "models.Plan", related_name="approvals", on_delete=fields.CASCADE
     )
+    # The plan's company, as on PlanVersion.
+    company: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Company", related_name="plan_approvals", on_delete=fields.CASCADE
+    )
     role = fields.CharField(max_length=16)
     department_id = fields.UUIDField(null=True)  # the division, for a VP's approval
     approver_id = fields.UUIDField(null=True)
     approved_version = fields.IntField(null=True)
     approved_at = fields.DatetimeField(null=True)
 
-    plan_id: object
+    plan_id: UUID
+    company_id: UUID
 
     class Meta:
         table = "plan_approval"
+        indexes = (("company", "approved_at"),)
 
 
 class PlanTransition(Model):
     id = fields.UUIDField(primary_key=True)
     plan: fields.ForeignKeyRelation[Plan] = fields.ForeignKeyField(
         "models.Plan", related_name="transitions", on_delete=fields.CASCADE
+    )
+    # The plan's company, as on PlanVersion.
+    company: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Company", related_name="plan_transitions", on_delete=fields.CASCADE
     )
     from_state = fields.CharField(max_length=16)
     to_state = fields.CharField(max_length=16)
@@ -148,16 +176,22 @@ class PlanTransition(Model):
     comment = fields.TextField(default="")
     at = fields.DatetimeField(auto_now_add=True)
 
-    plan_id: object
+    plan_id: UUID
+    company_id: UUID
 
     class Meta:
         table = "plan_transition"
+        indexes = (("company", "at"),)
 
 
 class PlanComment(Model):
     id = fields.UUIDField(primary_key=True)
     plan: fields.ForeignKeyRelation[Plan] = fields.ForeignKeyField(
         "models.Plan", related_name="comments", on_delete=fields.CASCADE
+    )
+    # The plan's company, as on PlanVersion.
+    company: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Company", related_name="plan_comments", on_delete=fields.CASCADE
     )
     version = fields.IntField()
     indicator_key = fields.CharField(max_length=36, null=True)
@@ -168,8 +202,9 @@ class PlanComment(Model):
     resolved_by = fields.UUIDField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
-    plan_id: object
+    plan_id: UUID
+    company_id: UUID
 
     class Meta:
         table = "plan_comment"
-        indexes = (("plan", "created_at"),)
+        indexes = (("plan", "created_at"), ("company", "created_at"))

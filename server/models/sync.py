@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+from uuid import UUID
+
 from tortoise import fields
 from tortoise.models import Model
 
+from server.models.fields import ScaledDecimalField
 from server.vocabulary import MatchBy, SyncStatus
 
 MATCH_BY = tuple(MatchBy)
@@ -20,7 +24,7 @@ class ConnectorConfig(Model):
     )
     connector = fields.CharField(max_length=64)
     name = fields.CharField(max_length=100)
-    settings = fields.JSONField(default=dict)
+    settings: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     sealed_secrets = fields.TextField(default="")
     match_by = fields.CharField(max_length=20, default="employee_number")
     schedule_minutes = fields.IntField(null=True)
@@ -31,7 +35,7 @@ class ConnectorConfig(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
-    company_id: object
+    company_id: UUID
 
     class Meta:
         table = "connector_config"
@@ -64,8 +68,8 @@ class SyncRun(Model):
     # old belongs to a process that died, and the next start frees its config.
     heartbeat_at = fields.DatetimeField(null=True)
 
-    company_id: object
-    config_id: object
+    company_id: UUID
+    config_id: UUID
 
     class Meta:
         table = "sync_run"
@@ -85,14 +89,14 @@ class MetricFact(Model):
     metric = fields.CharField(max_length=64)
     period_start = fields.DateField()
     period_end = fields.DateField()
-    value = fields.DecimalField(max_digits=20, decimal_places=6)
+    value = ScaledDecimalField(places=6)  # exact in SQL on SQLite too (server.models.fields)
     source = fields.CharField(max_length=64)  # the connector config id
     source_id = fields.CharField(max_length=200)
     run_id = fields.UUIDField(null=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
-    company_id: object
-    employee_id: object
+    company_id: UUID
+    employee_id: UUID
 
     class Meta:
         table = "metric_fact"
@@ -119,14 +123,19 @@ class QuarantinedRecord(Model):
     period_end = fields.DateField(null=True)
     value = fields.CharField(max_length=200, default="")
     source_id = fields.CharField(max_length=200)
+    # A QuarantineReason; "other" (the database's default too) for records quarantined
+    # before the codes existed whose words match no known reason (migration 0006)
+    reason_code = fields.CharField(max_length=32, default="other", db_default="other")
     reason = fields.CharField(max_length=300)
-    payload = fields.JSONField(default=dict)  # the record as the source sent it
+    payload: fields.JSONField[dict[str, Any]] = fields.JSONField(
+        default=dict
+    )  # the record as the source sent it
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
     resolved_at = fields.DatetimeField(null=True)
 
-    company_id: object
-    config_id: object
+    company_id: UUID
+    config_id: UUID
 
     class Meta:
         table = "quarantined_record"
@@ -154,7 +163,7 @@ class MetricSource(Model):
     aggregation = fields.CharField(max_length=8, null=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
-    company_id: object
+    company_id: UUID
 
     class Meta:
         table = "metric_source"

@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncGenerator, Iterable
 from functools import partial
 from uuid import UUID
 
@@ -98,7 +98,7 @@ class Tail:
 
     async def follow(
         self, company_id: UUID, kinds: Iterable[str], *, after: int | None = None
-    ) -> AsyncIterator[StoredEvent]:
+    ) -> AsyncGenerator[StoredEvent, None]:
         """The company's events of ``kinds`` committed after ``after`` (default: from now)."""
         wanted = frozenset(kinds)
         if after is None:

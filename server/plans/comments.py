@@ -13,6 +13,7 @@ from server.errors import BadInput, NotFound
 from server.models import Indicator, PlanComment
 from server.plans.access import PlanView, load_plan
 from server.plans.service import publish
+from server.vocabulary import AuditAction, AuditObjectType
 
 
 async def get_comment(actor: Actor, comment_id: UUID) -> PlanComment:
@@ -20,7 +21,7 @@ async def get_comment(actor: Actor, comment_id: UUID) -> PlanComment:
     comment = await PlanComment.get_or_none(id=comment_id, plan__company_id=actor.caller.company_id)
     if comment is None:
         raise NotFound("plan_comment")
-    await load_plan(await PlanView.of(actor), comment.plan_id)  # type: ignore[attr-defined]
+    await load_plan(await PlanView.of(actor), comment.plan_id)
     return comment
 
 
@@ -58,6 +59,7 @@ async def add_comment(
     async with in_transaction():
         comment = await PlanComment.create(
             plan_id=plan.id,
+            company_id=plan.company_id,
             version=number,
             indicator_key=indicator_key,
             parent_id=None if parent is None else parent.id,
@@ -66,8 +68,8 @@ async def add_comment(
         )
         await record(
             actor,
-            "plan.comment",
-            "plan_comment",
+            AuditAction.PLAN_COMMENT,
+            AuditObjectType.PLAN_COMMENT,
             comment.id,
             after={
                 "plan_id": plan.id,
@@ -85,7 +87,7 @@ async def resolve_comment(actor: Actor, comment_id: UUID, resolved: bool = True)
     if comment is None:
         raise NotFound("plan_comment")
     view = await PlanView.of(actor)
-    plan, covered = await load_plan(view, comment.plan_id)  # type: ignore[arg-type]
+    plan, covered = await load_plan(view, comment.plan_id)
     view.require(plan, covered, PLAN_COMMENT)
     async with in_transaction():
         comment.resolved = resolved
@@ -93,8 +95,8 @@ async def resolve_comment(actor: Actor, comment_id: UUID, resolved: bool = True)
         await comment.save(update_fields=["resolved", "resolved_by"])
         await record(
             actor,
-            "plan.comment_resolve",
-            "plan_comment",
+            AuditAction.PLAN_COMMENT_RESOLVE,
+            AuditObjectType.PLAN_COMMENT,
             comment.id,
             before={"resolved": not resolved},
             after={"resolved": resolved},

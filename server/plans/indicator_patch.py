@@ -12,19 +12,21 @@ from uuid import UUID
 
 from server.audit import Actor
 from server.errors import BadInput, Conflict, DomainError, RowErrors
+from server.indicators import CLEARED, IndicatorSpec
 from server.metrics import MetricRegistry
 from server.models import Plan
 from server.plans import service, workflow
 from server.plans.access import PlanView, load_plan
-from server.plans.validation import MAX_INDICATORS, IndicatorData, check_indicator
+from server.plans.validation import MAX_INDICATORS
 from server.plans.versions import INDICATOR_FIELDS, load_data
 
 # A null clears these to the value given here; for every other field it is refused.
 CLEARABLE: dict[str, Any] = {"target": None, "description": "", "unit": "", "data_source": "manual"}
 # Every stored field; scoring only as None here (refused: required), changes come in
-# IndicatorPatch.scoring.
+# IndicatorPatch.scoring. The direction is the scoring rule's, given beside the others.
 PATCHABLE = INDICATOR_FIELDS
-SCORING_PATCHABLE = ("rule", "cap", "bands")
+# The rule's fields: the kind cannot be null; a null gives any other its default (CLEARED).
+SCORING_PATCHABLE = ("kind", *CLEARED)
 MAX_CHANGES = MAX_INDICATORS  # a plan has at most this many indicators to change
 API_NAMES = {"data_source": "dataSource"}
 
@@ -35,11 +37,13 @@ class IndicatorPatch:
 
     key: str
     values: Mapping[str, Any] = field(default_factory=dict)
-    scoring: Mapping[str, Any] | None = None  # rule/cap/bands given; None: scoring not given
+    # ScoringRule fields given (kind, cap, bands, ...); None: scoring not given
+    scoring: Mapping[str, Any] | None = None
 
 
-def _patched(item: IndicatorData, patch: IndicatorPatch, path: str) -> IndicatorData:
+def _patched(item: IndicatorSpec, patch: IndicatorPatch, path: str) -> IndicatorSpec:
     changes: dict[str, Any] = {}
+    rule: dict[str, Any] = {}
     for name, value in patch.values.items():
         if name not in PATCHABLE or (name == "scoring" and value is not None):
             # A caller's bug: a scoring change comes in ``patch.scoring``, field by field.
@@ -48,31 +52,27 @@ def _patched(item: IndicatorData, patch: IndicatorPatch, path: str) -> Indicator
             if name not in CLEARABLE:
                 raise BadInput("required", field=f"{path}.{API_NAMES.get(name, name)}")
             value = CLEARABLE[name]
-        changes[name] = value
-    if patch.scoring is not None:
-        scoring = dict(item.scoring)
-        for name, value in patch.scoring.items():
-            if name not in SCORING_PATCHABLE:
-                raise ValueError(f"not a patchable scoring field: {name}")
-            if value is None:
-                if name == "rule":
-                    raise BadInput("required", field=f"{path}.scoring.rule")
-                scoring.pop(name, None)
-            else:
-                scoring[name] = value
-        changes["scoring"] = scoring
-    if not changes:
+        (rule if name == "direction" else changes)[name] = value
+    for name, value in (patch.scoring or {}).items():
+        if name not in SCORING_PATCHABLE:
+            raise ValueError(f"not a patchable scoring field: {name}")
+        if value is None:
+            if name == "kind":
+                raise BadInput("required", field=f"{path}.scoring.kind")
+            value = CLEARED[name]
+        rule[name] = value
+    if not changes and not rule and patch.scoring is None:
         raise BadInput("nothing_to_update", field=path)
-    return replace(item, **changes)
+    return replace(item, **changes, scoring=replace(item.scoring, **rule))
 
 
 def apply_patches(
-    current: Sequence[IndicatorData],
+    current: Sequence[IndicatorSpec],
     patches: Sequence[IndicatorPatch],
     metrics: MetricRegistry,
     paths: Sequence[str],
     key_fields: Sequence[str],
-) -> tuple[tuple[IndicatorData, ...], list[tuple[int, DomainError]]]:
+) -> tuple[tuple[IndicatorSpec, ...], list[tuple[int, DomainError]]]:
     """The indicators with every patch applied, and the errors of the rows that failed
     (row number, error), each row checked on its own; the plan as a whole is checked later."""
     by_key = {item.key: i for i, item in enumerate(current)}
@@ -89,7 +89,7 @@ def apply_patches(
                 raise BadInput("duplicate_key", field=key_fields[row], indicator=patch.key[:64])
             seen.add(patch.key)
             patched = _patched(current[position], patch, paths[row])
-            items[position] = check_indicator(patched, paths[row], metrics)
+            items[position] = patched.check(paths[row], metrics)
             if "name" in patch.values:
                 renamed[position] = row
         except BadInput as exc:
@@ -105,7 +105,6 @@ def apply_patches(
 
 async def patch_indicators(
     actor: Actor,
-    metrics: MetricRegistry,
     plan_id: UUID,
     expected_version: int,
     patches: Sequence[IndicatorPatch],
@@ -131,7 +130,7 @@ async def patch_indicators(
     current = await load_data(plan)
     paths = [f"changes[{i}]" for i in range(len(patches))] if bulk else ["input"]
     key_fields = [f"{p}.key" for p in paths] if bulk else ["key"]
-    items, errors = apply_patches(current.indicators, patches, metrics, paths, key_fields)
+    items, errors = apply_patches(current.indicators, patches, actor.metrics, paths, key_fields)
     if errors:
         if not bulk:
             raise errors[0][1]
@@ -139,5 +138,5 @@ async def patch_indicators(
     # The weights (and everything else) are checked once, on the plan as a whole; the
     # write is guarded by expected_version, so a concurrent edit answers CONFLICT.
     return await service.update_plan(
-        actor, metrics, plan.id, expected_version, {"indicators": items}, comment
+        actor, plan.id, expected_version, {"indicators": items}, comment
     )

@@ -74,7 +74,7 @@ async def plan_progress(
     covered = await covered_departments([p.id for p in plans])
     approvals: dict[UUID, list[PlanApproval]] = {}
     for approval in await PlanApproval.filter(plan_id__in=[p.id for p in plans]):
-        approvals.setdefault(approval.plan_id, []).append(approval)  # type: ignore[arg-type]
+        approvals.setdefault(approval.plan_id, []).append(approval)
     rows = {d.id: DepartmentProgress(d) for d in departments}
     for plan in plans:
         if not view.visible(plan, covered.get(plan.id, set())):

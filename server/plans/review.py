@@ -27,12 +27,13 @@ from server.plans.access import PlanView, covered_departments, load_plan
 from server.plans.service import publish
 from server.plans.signoffs import fills, reset_signoffs
 from server.plans.versions import load_data
-from server.vocabulary import OBJECT_ACTIONS
+from server.vocabulary import OBJECT_ACTIONS, AuditAction, AuditObjectType, step_action
 
 
 async def _transition_row(actor: Actor, plan: Plan, source: str, action: str, comment: str) -> None:
     await PlanTransition.create(
         plan_id=plan.id,
+        company_id=plan.company_id,
         from_state=source,
         to_state=plan.state,
         action=action,
@@ -48,8 +49,8 @@ async def _move(actor: Actor, plan: Plan, action: str, target: str, comment: str
     await _transition_row(actor, plan, source, action, comment)
     await record(
         actor,
-        f"plan.{action}",
-        "plan",
+        step_action(action),
+        AuditObjectType.PLAN,
         plan.id,
         before={"state": source},
         after={"state": target, "comment": comment} if comment else {"state": target},
@@ -125,7 +126,7 @@ async def _approve(actor: Actor, plan: Plan, comment: str) -> None:
     if plan.state == "submitted":
         # Opening the review is its own step, taken implicitly; the comment is the approval's.
         await _move(actor, plan, "start_review", "in_review", "")
-    tree = await org_tree(plan.company_id)  # type: ignore[arg-type]
+    tree = await org_tree(plan.company_id)
     pending = [
         a for a in await PlanApproval.filter(plan_id=plan.id) if a.approved_version != plan.version
     ]
@@ -147,8 +148,8 @@ async def _approve(actor: Actor, plan: Plan, comment: str) -> None:
     await _transition_row(actor, plan, source, "approve", comment)
     await record(
         actor,
-        "plan.approve",
-        "plan",
+        AuditAction.PLAN_APPROVE,
+        AuditObjectType.PLAN,
         plan.id,
         before={"state": source},
         after={

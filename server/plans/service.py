@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -15,22 +14,21 @@ from server.audit import Actor, record
 from server.authz import PLAN_CREATE
 from server.errors import BadInput, Conflict, Forbidden, NotFound
 from server.events import PlanEvent
-from server.metrics import MetricRegistry
+from server.indicators import IndicatorSpec
 from server.models import Department, Plan, PlanTransition, Template
 from server.models.plans import PLAN_STATES
 from server.outbox import emit
 from server.plans import workflow
 from server.plans.access import PlanView, load_plan
 from server.plans.signoffs import reset_signoffs
-from server.plans.validation import IndicatorData, PlanData, check_plan
-from server.plans.versions import diff, load_data, write_version
+from server.plans.validation import PlanData, check_plan
+from server.plans.versions import Change, diff, load_data, write_version
+from server.vocabulary import AuditAction, AuditObjectType
 
 
 async def publish(plan: Plan, covered: set[UUID], kind: str, detail: str = "") -> None:
     """The plan's event, into the outbox: call it last in the change's transaction."""
-    await emit(
-        PlanEvent(plan.company_id, plan.id, kind, plan.state, frozenset(covered), detail)  # type: ignore[arg-type]
-    )
+    await emit(PlanEvent(plan.company_id, plan.id, kind, plan.state, frozenset(covered), detail))
 
 
 MAX_PLANS = 1000
@@ -80,7 +78,7 @@ async def _departments(actor: Actor, data: PlanData) -> PlanData:
     return replace(data, department_ids=tuple(dict.fromkeys(data.department_ids)))
 
 
-async def from_template(actor: Actor, template_id: UUID) -> tuple[IndicatorData, ...]:
+async def from_template(actor: Actor, template_id: UUID) -> tuple[IndicatorSpec, ...]:
     template = await Template.get_or_none(
         id=template_id, company_id=actor.caller.company_id, is_active=True
     )
@@ -89,26 +87,14 @@ async def from_template(actor: Actor, template_id: UUID) -> tuple[IndicatorData,
     return tuple(template_indicator(item) for item in template.indicators)
 
 
-def template_indicator(item: dict[str, Any]) -> IndicatorData:
-    """A template's stored indicator (JSON, numbers as strings) as plan input."""
-    target = item.get("target")
-    return IndicatorData(
-        name=item["name"],
-        weight=Decimal(str(item["weight"])),
-        target=None if target is None else Decimal(str(target)),
-        description=item.get("description", ""),
-        unit=item.get("unit", ""),
-        direction=item.get("direction", "higher"),
-        data_source=item.get("data_source", "manual"),
-        scoring=dict(item.get("scoring") or {"rule": "ratio"}),
-        qualitative=bool(item.get("qualitative", False)),
-    )
+def template_indicator(item: dict[str, Any]) -> IndicatorSpec:
+    """A template's stored indicator as plan input: templates and plans store indicators
+    the same way (IndicatorSpec's codec)."""
+    return IndicatorSpec.from_json(item)
 
 
-async def create_plan(
-    actor: Actor, metrics: MetricRegistry, data: PlanData, *, comment: str = ""
-) -> Plan:
-    data = check_plan(data, metrics)
+async def create_plan(actor: Actor, data: PlanData, *, comment: str = "") -> Plan:
+    data = check_plan(data, actor.metrics)
     data = await _departments(actor, data)
     view = await PlanView.of(actor)
     if not view.can(PLAN_CREATE, data.department_ids):
@@ -124,8 +110,8 @@ async def create_plan(
         await write_version(plan, data, actor.caller.employee_id, comment or "created")
         await record(
             actor,
-            "plan.create",
-            "plan",
+            AuditAction.PLAN_CREATE,
+            AuditObjectType.PLAN,
             plan.id,
             after={**data.content(), "indicators": len(data.indicators)},
         )
@@ -133,20 +119,19 @@ async def create_plan(
     return plan
 
 
-async def copy_plan(actor: Actor, metrics: MetricRegistry, source_id: UUID, data: PlanData) -> Plan:
+async def copy_plan(actor: Actor, source_id: UUID, data: PlanData) -> Plan:
     """A new plan for another period with the indicators of an existing one (last period's)."""
     view = await PlanView.of(actor)
     source, _ = await load_plan(view, source_id)
     previous = await load_data(source)
     items = tuple(replace(i, key=None) for i in previous.indicators)
     return await create_plan(
-        actor, metrics, replace(data, indicators=items), comment=f"copied from {source.name}"
+        actor, replace(data, indicators=items), comment=f"copied from {source.name}"
     )
 
 
 async def update_plan(
     actor: Actor,
-    metrics: MetricRegistry,
     plan_id: UUID,
     expected_version: int,
     changes: dict[str, Any],
@@ -162,7 +147,7 @@ async def update_plan(
     current = await load_data(plan)
     if plan.version != expected_version:
         raise Conflict("stale_version", current=plan.version, expected=expected_version)
-    data = check_plan(replace(current, **changes), metrics)
+    data = check_plan(replace(current, **changes), actor.metrics)
     data = await _departments(actor, data)
     if not view.can(action, data.department_ids):
         # Moving a plan onto departments outside one's scope is not an edit one may make.
@@ -203,6 +188,7 @@ async def update_plan(
             step = "redraft" if from_state == "returned" else "start_review"
             await PlanTransition.create(
                 plan_id=plan.id,
+                company_id=plan.company_id,
                 from_state=from_state,
                 to_state=to_state,
                 action=step,
@@ -212,8 +198,8 @@ async def update_plan(
         changed = [c.text for c in diff(current, data)]
         await record(
             actor,
-            "plan.update",
-            "plan",
+            AuditAction.PLAN_UPDATE,
+            AuditObjectType.PLAN,
             plan.id,
             before={"version": expected_version},
             after={"version": plan.version, "changes": changed},
@@ -251,3 +237,14 @@ async def list_plans(
 async def get_plan(actor: Actor, plan_id: UUID) -> Plan:
     plan, _ = await load_plan(await PlanView.of(actor), plan_id)
     return plan
+
+
+async def version_diff(
+    actor: Actor, plan_id: UUID, from_version: int, to_version: int | None = None
+) -> list[Change]:
+    """Indicator-level changes from one version of a visible plan to another (default: the
+    current one)."""
+    plan = await get_plan(actor, plan_id)
+    old = await load_data(plan, from_version)
+    new = await load_data(plan, to_version or plan.version)
+    return diff(old, new)

@@ -45,7 +45,7 @@ async def required_signoffs(
         held = await RoleAssignment.filter(
             company_id=plan.company_id, role__in=scoped, employee__is_active=True
         ).values_list("role", "department_id")
-    tree = await org_tree(plan.company_id)  # type: ignore[arg-type]
+    tree = await org_tree(plan.company_id)
     needed: list[tuple[str, UUID | None]] = []
     for role, rels in roles.items():
         if "company" in rels or (role not in DEPARTMENT_ROLES and "scope" in rels):
@@ -66,7 +66,9 @@ async def reset_signoffs(authz: Authorizer, plan: Plan, covered: set[UUID]) -> N
     await PlanApproval.filter(plan_id=plan.id).delete()
     await PlanApproval.bulk_create(
         [
-            PlanApproval(plan_id=plan.id, role=role, department_id=department)
+            PlanApproval(
+                plan_id=plan.id, company_id=plan.company_id, role=role, department_id=department
+            )
             for role, department in await required_signoffs(authz, plan, covered)
         ]
     )

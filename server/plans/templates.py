@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -12,10 +13,16 @@ from server import validation
 from server.audit import Actor, record
 from server.authz import TEMPLATE_CREATE, TEMPLATE_DELETE, TEMPLATE_READ, TEMPLATE_UPDATE
 from server.errors import BadInput, NotFound
-from server.metrics import MetricRegistry
+from server.indicators import IndicatorSpec, ScoringRule
 from server.models import Company, Template
-from server.plans.validation import IndicatorData, check_indicators
-from server.vocabulary import DEPARTMENT_KINDS
+from server.plans.validation import check_indicators
+from server.vocabulary import (
+    DEPARTMENT_KINDS,
+    AuditAction,
+    AuditObjectType,
+    Direction,
+    ScoringKind,
+)
 
 
 def _i(
@@ -25,21 +32,19 @@ def _i(
     unit: str,
     source: str = "manual",
     *,
-    direction: str = "higher",
-    rule: str = "ratio",
-    description: str = "",
+    direction: Direction = Direction.HIGHER,
+    kind: ScoringKind = ScoringKind.RATIO,
 ) -> dict[str, Any]:
-    return {
-        "name": name,
-        "weight": str(weight),
-        "target": target,
-        "unit": unit,
-        "data_source": source,
-        "direction": direction,
-        "scoring": {"rule": rule},
-        "qualitative": rule == "rating",
-        "description": description,
-    }
+    """A shipped indicator in the stored form, written by the codec plans use too."""
+    return IndicatorSpec(
+        name=name,
+        weight=Decimal(weight),
+        target=None if target is None else Decimal(target),
+        unit=unit,
+        data_source=source,
+        scoring=ScoringRule(kind=kind, direction=direction),
+        qualitative=kind is ScoringKind.RATING,
+    ).to_json()
 
 
 # Seeded into every company when it is created (and, for older companies, at start-up), once
@@ -62,7 +67,14 @@ SEEDS: list[dict[str, Any]] = [
         "department_kind": "production",
         "indicators": [
             _i("产量 Output", 60, "10000", "units", "production.output"),
-            _i("不良率 Defect rate", 40, "2", "%", "production.defect_rate", direction="lower"),
+            _i(
+                "不良率 Defect rate",
+                40,
+                "2",
+                "%",
+                "production.defect_rate",
+                direction=Direction.LOWER,
+            ),
         ],
     },
     {
@@ -72,7 +84,7 @@ SEEDS: list[dict[str, Any]] = [
         "department_kind": "rnd",
         "indicators": [
             _i("按期交付率 On-time delivery", 60, "95", "%"),
-            _i("漏测缺陷数 Defects escaped", 40, "3", "defects", direction="lower"),
+            _i("漏测缺陷数 Defects escaped", 40, "3", "defects", direction=Direction.LOWER),
         ],
     },
     {
@@ -81,7 +93,7 @@ SEEDS: list[dict[str, Any]] = [
         "framework": "KPI",
         "department_kind": "service",
         "indicators": [
-            _i("首次响应时长 First reply time", 50, "30", "min", direction="lower"),
+            _i("首次响应时长 First reply time", 50, "30", "min", direction=Direction.LOWER),
             _i("客户满意度 Satisfaction", 50, "4.5", "score 1-5"),
         ],
     },
@@ -91,7 +103,7 @@ SEEDS: list[dict[str, Any]] = [
         "framework": "KPI",
         "department_kind": "hr",
         "indicators": [
-            _i("招聘周期 Time to hire", 60, "30", "days", direction="lower"),
+            _i("招聘周期 Time to hire", 60, "30", "days", direction=Direction.LOWER),
             _i("出勤率 Attendance rate", 40, "0.95", "ratio", "attendance.rate"),
         ],
     },
@@ -101,8 +113,8 @@ SEEDS: list[dict[str, Any]] = [
         "framework": "KPI",
         "department_kind": "finance",
         "indicators": [
-            _i("按时结账 Closing on time", 70, "5", "working days", direction="lower"),
-            _i("报表质量 Report quality", 30, None, "rating 1-5", rule="rating"),
+            _i("按时结账 Closing on time", 70, "5", "working days", direction=Direction.LOWER),
+            _i("报表质量 Report quality", 30, None, "rating 1-5", kind=ScoringKind.RATING),
         ],
     },
     {
@@ -163,23 +175,6 @@ async def list_templates(actor: Actor, kind: str | None = None) -> list[Template
     return await query.order_by("department_kind", "name")
 
 
-def _stored(items: tuple[IndicatorData, ...]) -> list[dict[str, Any]]:
-    return [
-        {
-            "name": i.name,
-            "weight": str(i.weight),
-            "target": None if i.target is None else str(i.target),
-            "unit": i.unit,
-            "data_source": i.data_source,
-            "direction": i.direction,
-            "scoring": i.scoring,
-            "qualitative": i.qualitative,
-            "description": i.description,
-        }
-        for i in items
-    ]
-
-
 def _checked(framework: str, kind: str) -> tuple[str, str]:
     if framework not in ("KPI", "OKR"):
         raise BadInput("invalid_format", field="framework", hint="KPI or OKR")
@@ -196,41 +191,52 @@ def _kind(kind: str) -> str:
 
 async def save_template(
     actor: Actor,
-    metrics: MetricRegistry,
     template_id: UUID | None,
     *,
     name: str,
     framework: str,
     department_kind: str,
     description: str,
-    indicators: tuple[IndicatorData, ...],
+    indicators: tuple[IndicatorSpec, ...],
 ) -> Template:
     actor.authz.require(TEMPLATE_CREATE if template_id is None else TEMPLATE_UPDATE)
     framework, department_kind = _checked(framework, department_kind)
-    checked = check_indicators(indicators, metrics)
+    checked = check_indicators(indicators, actor.metrics)
     if not checked:
         raise BadInput("required", field="indicators")
-    values = {
+    values: dict[str, Any] = {
         "name": validation.text(name, "name"),
         "framework": framework,
         "department_kind": department_kind,
         "description": validation.text(description, "description", max_length=2000, required=False),
-        "indicators": _stored(checked),
+        "indicators": [item.to_json() for item in checked],
     }
     async with in_transaction():
         if template_id is None:
             template = await Template.create(company_id=actor.caller.company_id, **values)
-            await record(actor, "template.create", "template", template.id, after=values)
+            await record(
+                actor,
+                AuditAction.TEMPLATE_CREATE,
+                AuditObjectType.TEMPLATE,
+                template.id,
+                after=values,
+            )
         else:
-            template = await Template.get_or_none(
+            found = await Template.get_or_none(
                 id=template_id, company_id=actor.caller.company_id, is_active=True
             )
-            if template is None:
+            if found is None:
                 raise NotFound("template")
+            template = found
             before = {k: getattr(template, k) for k in values}
             await template.update_from_dict(values).save()
             await record(
-                actor, "template.update", "template", template.id, before=before, after=values
+                actor,
+                AuditAction.TEMPLATE_UPDATE,
+                AuditObjectType.TEMPLATE,
+                template.id,
+                before=before,
+                after=values,
             )
     return template
 
@@ -246,5 +252,9 @@ async def delete_template(actor: Actor, template_id: UUID) -> None:
         template.is_active = False  # plans made from it stay explainable
         await template.save(update_fields=["is_active", "updated_at"])
         await record(
-            actor, "template.delete", "template", template.id, before={"name": template.name}
+            actor,
+            AuditAction.TEMPLATE_DELETE,
+            AuditObjectType.TEMPLATE,
+            template.id,
+            before={"name": template.name},
         )

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import calendar
 import itertools
-import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -13,27 +12,11 @@ from uuid import UUID
 
 from server import validation
 from server.errors import BadInput
+from server.indicators import HUNDRED, IndicatorSpec
 from server.metrics import MetricRegistry
 from server.models.plans import PERIOD_KINDS
 
-DIRECTIONS = ("higher", "lower")
-RULES = ("ratio", "capped", "bands", "rating")
 MAX_INDICATORS = 50
-HUNDRED = Decimal(100)
-
-
-@dataclass(frozen=True)
-class IndicatorData:
-    name: str
-    weight: Decimal
-    target: Decimal | None = None
-    key: str | None = None
-    description: str = ""
-    unit: str = ""
-    direction: str = "higher"
-    data_source: str = "manual"
-    scoring: dict[str, Any] = field(default_factory=lambda: {"rule": "ratio"})
-    qualitative: bool = False
 
 
 @dataclass(frozen=True)
@@ -48,7 +31,7 @@ class PlanData:
     self_evaluation_due: date
     manager_evaluation_due: date
     department_ids: tuple[UUID, ...]
-    indicators: tuple[IndicatorData, ...] = ()
+    indicators: tuple[IndicatorSpec, ...] = ()
 
     def content(self) -> dict[str, Any]:
         """The plan-level fields as stored in a version (indicators are rows of their own)."""
@@ -104,97 +87,14 @@ def _check_period(data: PlanData) -> None:
         raise BadInput("dates_order", field="deadlines.selfEvaluation", other="period.start")
 
 
-MAX_TARGET = Decimal("1e13")
-MAX_PERCENT = Decimal(10000)
-
-
-def _scoring(raw: dict[str, Any], path: str) -> dict[str, Any]:
-    rule = raw.get("rule", "ratio")
-    if rule not in RULES:
-        raise BadInput("invalid_format", field=f"{path}.rule", hint="one of " + ", ".join(RULES))
-    if rule == "capped":
-        cap = raw.get("cap")
-        if cap is None:
-            raise BadInput("required", field=f"{path}.cap")
-        cap = validation.number(cap, f"{path}.cap", places=4, maximum=MAX_PERCENT)
-        if cap < HUNDRED:
-            raise BadInput("cap_too_low", field=f"{path}.cap")
-        return {"rule": rule, "cap": str(cap)}
-    if rule == "bands":
-        bands = raw.get("bands") or []
-        if not bands:
-            raise BadInput("required", field=f"{path}.bands")
-        floors = [
-            validation.number(b["from"], f"{path}.bands[{i}].from", places=4, maximum=MAX_PERCENT)
-            for i, b in enumerate(bands)
-        ]
-        scores = [
-            validation.number(b["score"], f"{path}.bands[{i}].score", places=4, maximum=MAX_PERCENT)
-            for i, b in enumerate(bands)
-        ]
-        if floors[0] != 0 or any(b <= a for a, b in itertools.pairwise(floors)):
-            raise BadInput("bands_invalid", field=f"{path}.bands")
-        return {
-            "rule": rule,
-            "bands": [
-                {"from": str(f), "score": str(s)} for f, s in zip(floors, scores, strict=True)
-            ],
-        }
-    return {"rule": rule}
-
-
-def _indicator(item: IndicatorData, path: str, metrics: MetricRegistry) -> IndicatorData:
-    name = validation.text(item.name, f"{path}.name")
-    weight = validation.number(item.weight, f"{path}.weight", places=4, maximum=HUNDRED)
-    if weight <= 0:
-        raise BadInput("must_be_positive", field=f"{path}.weight")
-    if item.direction not in DIRECTIONS:
-        raise BadInput("invalid_format", field=f"{path}.direction", hint="higher or lower")
-    scoring = _scoring(item.scoring, f"{path}.scoring")
-    if item.qualitative and scoring["rule"] != "rating":
-        raise BadInput(
-            "invalid_format",
-            field=f"{path}.scoring.rule",
-            hint="a qualitative indicator is rated 1-5",
-        )
-    target = None
-    if item.target is not None:
-        target = validation.number(item.target, f"{path}.target", places=6, maximum=MAX_TARGET)
-    if scoring["rule"] != "rating":
-        if target is None:
-            raise BadInput("required", field=f"{path}.target")
-        if target <= 0:
-            raise BadInput("must_be_positive", field=f"{path}.target")
-    source = (item.data_source or "manual").strip()
-    if source != "manual" and source not in metrics:
-        raise BadInput("unknown_metric", field=f"{path}.dataSource", metric=source)
-    return replace(
-        item,
-        key=item.key or str(uuid.uuid4()),
-        name=name,
-        weight=weight,
-        target=target,
-        description=validation.text(
-            item.description, f"{path}.description", max_length=2000, required=False
-        ),
-        unit=validation.text(item.unit, f"{path}.unit", max_length=32, required=False),
-        data_source=source,
-        scoring=scoring,
-    )
-
-
-def check_indicator(item: IndicatorData, path: str, metrics: MetricRegistry) -> IndicatorData:
-    """One indicator on its own (a patch of it), errors under ``path``; weights are
-    checked with the whole plan."""
-    return _indicator(item, path, metrics)
-
-
 def check_indicators(
-    items: tuple[IndicatorData, ...], metrics: MetricRegistry
-) -> tuple[IndicatorData, ...]:
+    items: tuple[IndicatorSpec, ...], metrics: MetricRegistry
+) -> tuple[IndicatorSpec, ...]:
+    """Each indicator (IndicatorSpec.check) and the list as a whole: names and keys once
+    each, weights adding up to exactly 100."""
     if len(items) > MAX_INDICATORS:
         raise BadInput("too_long", field="indicators", max=MAX_INDICATORS)
-    checked = tuple(_indicator(item, f"indicators[{i}]", metrics) for i, item in enumerate(items))
+    checked = tuple(item.check(f"indicators[{i}]", metrics) for i, item in enumerate(items))
     seen: dict[str, int] = {}
     for i, item in enumerate(checked):
         folded = item.name.casefold()

@@ -9,8 +9,10 @@ from typing import Any
 from uuid import UUID
 
 from server.errors import BadInput
+from server.indicators import IndicatorSpec, ScoringRule
 from server.models import Indicator, Plan, PlanVersion
-from server.plans.validation import IndicatorData, PlanData
+from server.plans.validation import PlanData
+from server.vocabulary import BandBasis, ScoringKind
 
 INDICATOR_FIELDS = (
     "name",
@@ -43,6 +45,7 @@ async def write_version(
     """Snapshot ``data`` as version ``plan.version`` (the caller has already bumped it)."""
     version = await PlanVersion.create(
         plan_id=plan.id,
+        company_id=plan.company_id,
         number=plan.version,
         content=data.content(),
         author_id=author_id,
@@ -52,6 +55,7 @@ async def write_version(
         [
             Indicator(
                 plan_id=plan.id,
+                company_id=plan.company_id,
                 version=plan.version,
                 key=item.key,
                 position=position,
@@ -60,9 +64,10 @@ async def write_version(
                 unit=item.unit,
                 weight=item.weight,
                 target=item.target,
-                direction=item.direction,
+                # the rule's direction, kept in its old column too for plain SQL reading
+                direction=item.scoring.direction,
                 data_source=item.data_source,
-                scoring=item.scoring,
+                scoring=item.scoring.to_json(),
                 qualitative=item.qualitative,
             )
             for position, item in enumerate(data.indicators)
@@ -71,17 +76,16 @@ async def write_version(
     return version
 
 
-def as_data(row: Indicator) -> IndicatorData:
-    return IndicatorData(
+def as_data(row: Indicator) -> IndicatorSpec:
+    return IndicatorSpec(
         key=row.key,
         name=row.name,
         description=row.description,
         unit=row.unit,
         weight=Decimal(row.weight),
         target=None if row.target is None else Decimal(row.target),
-        direction=row.direction,
         data_source=row.data_source,
-        scoring=dict(row.scoring),
+        scoring=ScoringRule.from_json(row.scoring),
         qualitative=row.qualitative,
     )
 
@@ -162,9 +166,50 @@ def diff(old: PlanData, new: PlanData) -> list[Change]:
             continue
         for name in INDICATOR_FIELDS:
             before, after = getattr(previous, name), getattr(item, name)
+            if name == "scoring":
+                before, after = scoring_change(before, after)
             if before != after:
                 changes.append(Change("changed", name, key, item.name, show(before), show(after)))
     for key, item in old_items.items():
         if key not in new_items:
             changes.append(Change("removed", "indicator", key, item.name, show(item.weight), None))
     return changes
+
+
+def rule_words(rule: ScoringRule) -> dict[str, str]:
+    """The rule in words, part by part; its direction is a line of the diff of its own."""
+    words = {"kind": rule.kind.value}
+    if rule.kind is ScoringKind.LINEAR:
+        words["zero anchor"] = show(rule.zero_anchor)
+    if rule.kind is ScoringKind.TARGET_DISTANCE:
+        words["penalty"] = show(rule.penalty)
+    if rule.kind is ScoringKind.BANDS:
+        words["bands"] = ", ".join(f"from {show(b.start)}: {show(b.score)}" for b in rule.bands)
+        if rule.basis is not BandBasis.ACHIEVEMENT:
+            words["bands"] += f" ({rule.basis.value})"
+    if rule.kind is ScoringKind.RATING:
+        words["rating points"] = "/".join(show(p) for p in rule.rating_points)
+    words["floor"] = show(rule.floor)
+    words["cap"] = show(rule.cap)
+    gate = rule.gate
+    words["gate"] = (
+        "—" if gate is None else f"below {show(gate.below)}: total ≤ {show(gate.total_cap)}"
+    )
+    return words
+
+
+def scoring_change(before: ScoringRule, after: ScoringRule) -> tuple[str, str]:
+    """What differs between two rules, in words ("cap 120" → "cap 150"); when the kind
+    changed, each rule whole. Two empty texts when only the direction changed."""
+    old, new = rule_words(before), rule_words(after)
+    if before.kind is after.kind:  # the same parts on both sides
+        names = [name for name in new if old[name] != new[name]]
+        return _words(old, names), _words(new, names)
+    return (
+        _words(old, [name for name in old if old[name] != "—"]),
+        _words(new, [name for name in new if new[name] != "—"]),
+    )
+
+
+def _words(words: dict[str, str], names: list[str]) -> str:
+    return "; ".join(f"{name} {words[name]}" for name in names)

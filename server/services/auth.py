@@ -21,6 +21,7 @@ from server.models import Employee, Session
 from server.models.access import RetiredRefreshToken
 from server.services.throttle import LoginThrottle
 from server.settings import Settings
+from server.vocabulary import AuditAction, AuditObjectType
 
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so both failures take the same time.
@@ -113,11 +114,11 @@ class AuthService:
         ok = await _verify(employee.password_hash if employee else None, password)
         if not ok or employee is None:
             if employee is not None:  # the company's own log shows attacks on its accounts
-                await _audit(employee, None, origin, "auth.login_failed")
+                await _audit(employee, None, origin, AuditAction.AUTH_LOGIN_FAILED)
             raise Unauthenticated("bad_credentials")
         self.throttle.succeeded(username)
         tokens = await self._issue(employee)
-        await _audit(employee, employee.id, origin, "auth.login")
+        await _audit(employee, employee.id, origin, AuditAction.AUTH_LOGIN)
         return tokens
 
     async def refresh(self, refresh_token: str, origin: Origin = NO_ORIGIN) -> Tokens:
@@ -156,7 +157,7 @@ class AuthService:
             await self._revoke_reused(session.id, session.employee, origin)
             raise Unauthenticated("token_invalid")
         access, access_expires = self._access_token(session.employee, session.id)
-        await _audit(session.employee, session.employee.id, origin, "auth.refresh")
+        await _audit(session.employee, session.employee.id, origin, AuditAction.AUTH_REFRESH)
         return Tokens(access, fresh, access_expires, session.employee)
 
     async def _reused(self, digest: str, origin: Origin) -> None:
@@ -172,7 +173,7 @@ class AuthService:
             revoked_at=datetime.now(UTC)
         )
         if ended:  # the company's log shows the replay once, not once per racing call
-            await _audit(employee, None, origin, "auth.refresh_reused")
+            await _audit(employee, None, origin, AuditAction.AUTH_REFRESH_REUSED)
 
     async def logout(self, caller: Caller, origin: Origin = NO_ORIGIN) -> None:
         if caller.session_id is not None:
@@ -183,8 +184,8 @@ class AuthService:
             caller.company_id,
             caller.employee_id,
             origin,
-            "auth.logout",
-            "session",
+            AuditAction.AUTH_LOGOUT,
+            AuditObjectType.SESSION,
             caller.session_id or "",
         )
 
@@ -226,13 +227,15 @@ class AuthService:
         )
 
 
-async def _audit(employee: Employee, actor_id: UUID | None, origin: Origin, action: str) -> None:
+async def _audit(
+    employee: Employee, actor_id: UUID | None, origin: Origin, action: AuditAction
+) -> None:
     await record_event(
         employee.company_id,
         actor_id,
         origin,
         action,
-        "employee",
+        AuditObjectType.EMPLOYEE,
         employee.id,
     )
 

@@ -16,6 +16,7 @@ from server.paging import Page, after_filter, check_first, encode_cursor
 from server.services.connectors import ConnectorConfigs
 from server.services.employees import get_employee, position
 from server.sync.engine import SyncBusy
+from server.vocabulary import AuditAction, AuditObjectType
 
 MAX_PERIOD_DAYS = 366
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -47,8 +48,8 @@ async def start_sync(
         raise Conflict("sync_busy") from exc
     await record(
         actor,
-        "sync.start",
-        "sync_run",
+        AuditAction.SYNC_START,
+        AuditObjectType.SYNC_RUN,
         run.id,
         after={
             "config_id": config.id,

@@ -12,6 +12,7 @@ from server.authz import COMPANY_READ, COMPANY_UPDATE
 from server.errors import BadInput
 from server.models import Company
 from server.plans.templates import seed_templates
+from server.vocabulary import AuditAction, AuditObjectType
 
 
 async def create_company(
@@ -54,5 +55,12 @@ async def update_company(
         raise BadInput("nothing_to_update")
     async with in_transaction():
         await company.save()
-        await record(actor, "company.update", "company", company.id, before=old, after=new)
+        await record(
+            actor,
+            AuditAction.COMPANY_UPDATE,
+            AuditObjectType.COMPANY,
+            company.id,
+            before=old,
+            after=new,
+        )
     return company

@@ -29,6 +29,7 @@ from server.models.sync import MATCH_BY
 from server.sync.engine import SyncEngine
 from server.sync.guard import literal_host_allowed
 from server.sync.redact import describe
+from server.vocabulary import AuditAction, AuditObjectType
 
 _TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
@@ -202,8 +203,8 @@ class ConnectorConfigs:
             )
             await record(
                 actor,
-                "connector_config.create",
-                "connector_config",
+                AuditAction.CONNECTOR_CONFIG_CREATE,
+                AuditObjectType.CONNECTOR_CONFIG,
                 config.id,
                 after=_audit_view(config, self.secret_names(config)),
             )
@@ -242,8 +243,8 @@ class ConnectorConfigs:
             await config.save()
             await record(
                 actor,
-                "connector_config.update",
-                "connector_config",
+                AuditAction.CONNECTOR_CONFIG_UPDATE,
+                AuditObjectType.CONNECTOR_CONFIG,
                 config.id,
                 before=old,
                 after=new,
@@ -260,8 +261,8 @@ class ConnectorConfigs:
             await config.save()
             await record(
                 actor,
-                "connector_config.delete",
-                "connector_config",
+                AuditAction.CONNECTOR_CONFIG_DELETE,
+                AuditObjectType.CONNECTOR_CONFIG,
                 config.id,
                 before={"name": config.name, "connector": config.connector},
             )
@@ -280,7 +281,12 @@ class ConnectorConfigs:
             self.engine.log_failure(f"connection test of {config.connector}", exc, redact)
             return describe(exc, redact)[:500]
         finally:
-            await record(actor, "connector_config.test", "connector_config", config.id)
+            await record(
+                actor,
+                AuditAction.CONNECTOR_CONFIG_TEST,
+                AuditObjectType.CONNECTOR_CONFIG,
+                config.id,
+            )
         return None
 
     async def reprocess(self, actor: Actor, config_id: UUID) -> tuple[int, int]:
@@ -289,8 +295,8 @@ class ConnectorConfigs:
         stored, still = await self.engine.reprocess(config)
         await record(
             actor,
-            "quarantine.reprocess",
-            "connector_config",
+            AuditAction.QUARANTINE_REPROCESS,
+            AuditObjectType.CONNECTOR_CONFIG,
             config.id,
             after={"stored": stored, "still_rejected": still},
         )

@@ -23,7 +23,7 @@ from server.events import OrgChange
 from server.models import Department, Employee
 from server.org_tree import forget
 from server.outbox import emit
-from server.vocabulary import DEPARTMENT_KINDS
+from server.vocabulary import DEPARTMENT_KINDS, AuditAction, AuditObjectType
 
 UNSET: Any = object()
 
@@ -148,7 +148,13 @@ async def create_department(actor: Actor, data: DepartmentInput) -> Department:
             manager_id=manager_id,
             supervisor_id=supervisor_id,
         )
-        await record(actor, "department.create", "department", dept.id, after=snapshot(dept))
+        await record(
+            actor,
+            AuditAction.DEPARTMENT_CREATE,
+            AuditObjectType.DEPARTMENT,
+            dept.id,
+            after=snapshot(dept),
+        )
         await _publish(actor, "department.create", dept)
     forget(actor.caller.company_id)  # authorization must see the new tree at once
     return dept
@@ -200,7 +206,14 @@ async def update_department(
     try:
         async with in_transaction():
             await dept.save()
-            await record(actor, "department.update", "department", dept.id, before=old, after=new)
+            await record(
+                actor,
+                AuditAction.DEPARTMENT_UPDATE,
+                AuditObjectType.DEPARTMENT,
+                dept.id,
+                before=old,
+                after=new,
+            )
             await _publish(actor, "department.update", dept)
     except IntegrityError as exc:
         raise Conflict("department_name_taken", name=dept.name) from exc
@@ -224,8 +237,8 @@ async def deactivate_department(actor: Actor, department_id: UUID) -> Department
         await dept.save(update_fields=["is_active", "updated_at"])
         await record(
             actor,
-            "department.deactivate",
-            "department",
+            AuditAction.DEPARTMENT_DEACTIVATE,
+            AuditObjectType.DEPARTMENT,
             dept.id,
             before={"is_active": True},
             after={"is_active": False},

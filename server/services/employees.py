@@ -30,6 +30,7 @@ from server.outbox import emit
 from server.paging import Page, after_filter, check_first, encode_cursor
 from server.services.auth import MIN_PASSWORD_LENGTH, hash_password, revoke_sessions
 from server.services.departments import UNSET, get_department
+from server.vocabulary import AuditAction, AuditObjectType
 
 SEARCHABLE = ("name__icontains", "title__icontains", "username__icontains")
 # What reading people needs; never the password hash, nor timestamps nobody shows.
@@ -249,7 +250,11 @@ async def create_employee(actor: Actor, data: EmployeeInput) -> Employee:
                 **fields,
             )
             await record(
-                actor, "employee.create", "employee", employee.id, after=snapshot(employee)
+                actor,
+                AuditAction.EMPLOYEE_CREATE,
+                AuditObjectType.EMPLOYEE,
+                employee.id,
+                after=snapshot(employee),
             )
             await publish(actor, "employee.create", "employee", employee.id, employee)
     except IntegrityError as exc:  # a concurrent create took the name between check and insert
@@ -305,7 +310,14 @@ async def update_employee(actor: Actor, employee_id: UUID, changes: dict[str, An
             await employee.save()
             if new_password:
                 await revoke_sessions(employee.id)
-            await record(actor, "employee.update", "employee", employee.id, before=old, after=new)
+            await record(
+                actor,
+                AuditAction.EMPLOYEE_UPDATE,
+                AuditObjectType.EMPLOYEE,
+                employee.id,
+                before=old,
+                after=new,
+            )
             await publish(actor, "employee.update", "employee", employee.id, employee)
     except IntegrityError as exc:
         raise Conflict("username_taken", username=employee.username) from exc
@@ -324,8 +336,8 @@ async def deactivate_employee(actor: Actor, employee_id: UUID) -> Employee:
         await revoke_sessions(employee.id)
         await record(
             actor,
-            "employee.deactivate",
-            "employee",
+            AuditAction.EMPLOYEE_DEACTIVATE,
+            AuditObjectType.EMPLOYEE,
             employee.id,
             before={"is_active": True},
             after={"is_active": False},

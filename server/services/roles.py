@@ -8,12 +8,12 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from server.audit import Actor, record
-from server.authz import ROLE_ASSIGNMENT_ASSIGN, ROLE_ASSIGNMENT_REVOKE
+from server.authz import ROLE_ASSIGNMENT_ASSIGN, ROLE_ASSIGNMENT_READ, ROLE_ASSIGNMENT_REVOKE
 from server.errors import BadInput, Conflict, Forbidden, NotFound
 from server.models import RoleAssignment
 from server.services.departments import get_department
 from server.services.employees import get_employee, keep_an_admin, position, publish
-from server.vocabulary import COMPANY_ROLES, DEPARTMENT_ROLES, ROLES
+from server.vocabulary import COMPANY_ROLES, DEPARTMENT_ROLES, ROLES, AuditAction, AuditObjectType
 
 ASSIGNABLE = tuple(r for r in ROLES if r != "employee")
 
@@ -24,6 +24,16 @@ def _snapshot(assignment: RoleAssignment) -> dict[str, object]:
         "role": assignment.role,
         "department_id": assignment.department_id,
     }
+
+
+async def get_role_assignment(actor: Actor, assignment_id: UUID) -> RoleAssignment:
+    """One assignment, if the caller may see its holder's roles (else NOT_FOUND, as missing)."""
+    row = await RoleAssignment.get_or_none(id=assignment_id, company_id=actor.caller.company_id)
+    if row is None:
+        raise NotFound("role_assignment")
+    owner = await get_employee(actor, row.employee_id)
+    actor.authz.require(ROLE_ASSIGNMENT_READ, position(owner))
+    return row
 
 
 async def assign_role(
@@ -69,7 +79,11 @@ async def assign_role(
                 department_id=department_id,
             )
             await record(
-                actor, "role.assign", "role_assignment", assignment.id, after=_snapshot(assignment)
+                actor,
+                AuditAction.ROLE_ASSIGN,
+                AuditObjectType.ROLE_ASSIGNMENT,
+                assignment.id,
+                after=_snapshot(assignment),
             )
             await publish(actor, "role.assign", "role_assignment", assignment.id, employee)
     except IntegrityError as exc:
@@ -92,7 +106,11 @@ async def revoke_role(actor: Actor, assignment_id: UUID) -> RoleAssignment:
                 raise NotFound("role_assignment")
         await assignment.delete()
         await record(
-            actor, "role.revoke", "role_assignment", assignment.id, before=_snapshot(assignment)
+            actor,
+            AuditAction.ROLE_REVOKE,
+            AuditObjectType.ROLE_ASSIGNMENT,
+            assignment.id,
+            before=_snapshot(assignment),
         )
         await publish(actor, "role.revoke", "role_assignment", assignment.id, assignment.employee)
     return assignment

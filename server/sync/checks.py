@@ -13,8 +13,9 @@ from uuid import UUID
 from plugins.contract import Period, Record
 from server.models import Employee
 from server.sync.redact import Redactor
+from server.vocabulary import QuarantineReason as Why
 
-MAX_ABS_VALUE = Decimal("1e14")
+MAX_ABS_VALUE = Decimal("9e12")  # within metric_fact.value, a 6-place ScaledDecimalField
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,8 @@ class Rejected:
     period_end: date | None
     value: str
     source_id: str
-    reason: str
+    code: Why
+    reason: str  # the code in words, quoting the record (redacted)
     payload: dict[str, Any]
 
 
@@ -92,7 +94,7 @@ class RecordCheck:
         self.redact = redact or Redactor()
 
     def check(self, record: Record) -> FactRow | Rejected:
-        def reject(reason: str) -> Rejected:
+        def reject(code: Why, reason: str) -> Rejected:
             clean = self.redact
             return Rejected(
                 employee_key=clean(str(record.employee_key or ""))[:200],
@@ -101,33 +103,39 @@ class RecordCheck:
                 period_end=record.period_end if isinstance(record.period_end, date) else None,
                 value=clean(str(record.value))[:200],
                 source_id=str(record.source_id or "")[:200],
+                code=code,
                 reason=clean(reason)[:300],
                 payload=clean.value(_jsonable(record.raw)),
             )
 
         if source_error := record.raw.get("_error"):
-            return reject(f"the source record is malformed: {source_error}")
+            return reject(Why.MALFORMED, f"the source record is malformed: {source_error}")
         if not record.source_id:
-            return reject("the record has no source id")
+            return reject(Why.NO_SOURCE_ID, "the record has no source id")
         if record.metric not in self.metrics:
-            return reject(f"unknown metric {record.metric!r} for this connector")
+            return reject(
+                Why.UNKNOWN_METRIC, f"unknown metric {record.metric!r} for this connector"
+            )
         if not isinstance(record.day, date):
-            return reject("the record has no valid date")
+            return reject(Why.BAD_DATE, "the record has no valid date")
         end = record.period_end or record.day
         if end < record.day:
-            return reject("the record ends before it starts")
+            return reject(Why.BAD_PERIOD, "the record ends before it starts")
         if record.day not in self.period or end not in self.period:
-            return reject(f"{record.day.isoformat()} is outside the period being synced")
+            return reject(
+                Why.OUTSIDE_PERIOD, f"{record.day.isoformat()} is outside the period being synced"
+            )
         value = _number(record.value)
         if value is None:
-            return reject(f"the value {str(record.value)[:50]!r} is not a number")
+            return reject(Why.BAD_VALUE, f"the value {str(record.value)[:50]!r} is not a number")
         key = str(record.employee_key or "").strip().lower()
         if not key:
-            return reject("the record names no employee")
+            return reject(Why.NO_EMPLOYEE, "the record names no employee")
         employee_id = self.employees.get(key)
         if employee_id is None:
             return reject(
-                f"no employee with {self.match_by.replace('_', ' ')} {record.employee_key!r}"
+                Why.UNKNOWN_EMPLOYEE,
+                f"no employee with {self.match_by.replace('_', ' ')} {record.employee_key!r}",
             )
         return FactRow(
             employee_id, record.metric, record.day, end, value, str(record.source_id)[:200]

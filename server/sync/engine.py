@@ -15,6 +15,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -121,7 +122,7 @@ class SyncEngine:
             raise SyncBusy() from exc
         task = asyncio.create_task(self._run(run, config, period, upload), name=f"sync-{run.id}")
         self._running[config.id] = task
-        task.add_done_callback(lambda _t, key=config.id: self._running.pop(key, None))
+        task.add_done_callback(partial(self._forget, config.id))
         return run, task
 
     async def stop(self) -> None:
@@ -171,7 +172,7 @@ class SyncEngine:
             connector = cls()
             check = RecordCheck(
                 frozenset(m.key for m in cls.metrics),
-                await employee_keys(config.company_id, config.match_by),  # type: ignore[arg-type]
+                await employee_keys(config.company_id, config.match_by),
                 period,
                 config.match_by,
                 redact,
@@ -221,7 +222,7 @@ class SyncEngine:
             await config.save(update_fields=["cursor", "last_run_at", "updated_at"])
             if changed:
                 await emit(
-                    FactsChanged(run.company_id, frozenset(changed), period.start, period.end)  # type: ignore[arg-type]
+                    FactsChanged(run.company_id, frozenset(changed), period.start, period.end)
                 )
         self._progress(run)
         return run
@@ -241,8 +242,8 @@ class SyncEngine:
         for record in batch:
             verdict = check.check(record)
             (facts if isinstance(verdict, FactRow) else rejected).append(verdict)  # type: ignore[arg-type]
-        await store_facts(run.company_id, str(config.id), run.id, facts)  # type: ignore[arg-type]
-        await store_rejected(run.company_id, config.id, run.id, rejected)  # type: ignore[arg-type]
+        await store_facts(run.company_id, str(config.id), run.id, facts)
+        await store_rejected(run.company_id, config.id, run.id, rejected)
         if has_quarantine and facts:
             await resolve(config.id, [(f.source_id, f.metric) for f in facts])
         run.fetched += len(batch)
@@ -252,11 +253,14 @@ class SyncEngine:
         self._progress(run)
         return {f.metric for f in facts}
 
+    def _forget(self, config_id: UUID, _task: asyncio.Task[SyncRun]) -> None:
+        self._running.pop(config_id, None)
+
     def _progress(self, run: SyncRun) -> None:
         sync_events.publish(
             SyncProgress(
                 run.company_id, run.id, run.status, run.fetched, run.stored, run.rejected, run.error
-            )  # type: ignore[arg-type]
+            )
         )
 
     async def reprocess(self, config: ConnectorConfig) -> tuple[int, int]:
@@ -272,14 +276,20 @@ class SyncEngine:
                 id__in=list({r.run_id for r in rows if r.run_id})
             ).values_list("id", "period_start", "period_end")
         }
-        keys = await employee_keys(config.company_id, config.match_by)  # type: ignore[arg-type]
+        keys = await employee_keys(config.company_id, config.match_by)
         metrics = frozenset(m.key for m in cls.metrics)
         unknown_span = Period(date.min, date.min)  # a record from no known run stays quarantined
         verdicts = [
             RecordCheck(metrics, keys, spans.get(r.run_id, unknown_span), config.match_by).check(
                 Record(
-                    r.employee_key, r.metric, r.day, r.value, r.source_id, r.period_end, r.payload
-                )  # type: ignore[arg-type]
+                    r.employee_key,
+                    r.metric,
+                    r.day,  # type: ignore[arg-type]  # None: refused by the check
+                    r.value,
+                    r.source_id,
+                    r.period_end,
+                    r.payload,
+                )
             )
             for r in rows
         ]
@@ -290,14 +300,14 @@ class SyncEngine:
             if isinstance(v, Rejected)
         ]
         async with in_transaction():  # the facts and their announcement, together
-            await store_facts(config.company_id, str(config.id), None, facts)  # type: ignore[arg-type]
-            await store_rejected(config.company_id, config.id, None, still)  # type: ignore[arg-type]
+            await store_facts(config.company_id, str(config.id), None, facts)
+            await store_rejected(config.company_id, config.id, None, still)
             await resolve(config.id, [(f.source_id, f.metric) for f in facts])
             if facts:
                 start = min(f.period_start for f in facts)
                 end = max(f.period_end for f in facts)
                 await emit(
-                    FactsChanged(config.company_id, frozenset(f.metric for f in facts), start, end)  # type: ignore[arg-type]
+                    FactsChanged(config.company_id, frozenset(f.metric for f in facts), start, end)
                 )
         return len(facts), len(still)
 
@@ -312,7 +322,7 @@ class SyncEngine:
         for config in configs:
             due = (
                 config.last_run_at is None
-                or config.last_run_at + timedelta(minutes=config.schedule_minutes) <= now
+                or config.last_run_at + timedelta(minutes=config.schedule_minutes or 0) <= now
             )
             if not due:
                 continue

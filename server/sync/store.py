@@ -11,6 +11,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from server.models import MetricFact, QuarantinedRecord
+from server.models.fields import to_units
 from server.sync.checks import FactRow, Rejected
 
 FACT_KEY = "company_id, employee_id, metric, period_start, period_end, source, source_id"
@@ -36,6 +37,11 @@ UPSERT = {
 }
 
 
+def _units(value: Decimal) -> int:
+    # The column's stored form (server.models.fields): whole millionths, as SQL sums them.
+    return to_units(value.quantize(VALUE_PLACES), 6, "value")
+
+
 def _fact_params(
     dialect: str, company_id: UUID, source: str, run_id: UUID | None, rows: Iterable[FactRow]
 ) -> list[tuple[Any, ...]]:
@@ -52,7 +58,7 @@ def _fact_params(
                 r.period_end.isoformat(),
                 source,
                 r.source_id,
-                str(r.value.quantize(VALUE_PLACES)),
+                _units(r.value),
                 run,
                 stamp,
             )
@@ -68,7 +74,7 @@ def _fact_params(
             r.period_end,
             source,
             r.source_id,
-            r.value.quantize(VALUE_PLACES),
+            _units(r.value),
             run_id,
             now,
         )
@@ -86,7 +92,8 @@ async def store_facts(
     db = MetricFact._meta.db
     dialect = db.capabilities.dialect
     await db.execute_many(
-        UPSERT[dialect], _fact_params(dialect, company_id, source, run_id, unique.values())
+        UPSERT[dialect],
+        [list(p) for p in _fact_params(dialect, company_id, source, run_id, unique.values())],
     )
     return len(unique)
 
@@ -109,6 +116,7 @@ async def store_rejected(
                 period_end=r.period_end,
                 value=r.value,
                 source_id=r.source_id or _fallback_id(r),
+                reason_code=r.code.value,
                 reason=r.reason,
                 payload=r.payload,
                 resolved_at=None,
@@ -117,6 +125,7 @@ async def store_rejected(
         ],
         on_conflict=["config_id", "source_id", "metric"],
         update_fields=[
+            "reason_code",
             "reason",
             "payload",
             "value",

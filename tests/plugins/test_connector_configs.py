@@ -45,16 +45,16 @@ async def test_secrets_are_write_only_and_never_logged_or_audited(
         and tested["data"]["testConnection"]["message"]
     )
     audit = await api.gql(
-        '{ auditLog(first: 20, objectType: "connector_config") { edges { node { action before after } } } }',
+        "{ auditLog(first: 20, objectType: CONNECTOR_CONFIG) { edges { node { action before after } } } }",
         as_user=admin,
     )
     everything = str(listed) + str(changed) + str(tested) + str(audit) + caplog.text
     assert "s3cret-token" not in everything and "n3w-s3cret" not in everything
     actions = [e["node"]["action"] for e in audit["data"]["auditLog"]["edges"]]
     assert actions == [
-        "connector_config.test",
-        "connector_config.update",
-        "connector_config.create",
+        "CONNECTOR_CONFIG_TEST",
+        "CONNECTOR_CONFIG_UPDATE",
+        "CONNECTOR_CONFIG_CREATE",
     ]
     with api.runtime.db:
         from server.models import ConnectorConfig

@@ -12,7 +12,7 @@ LOGIN = "mutation($u: String!, $p: String!) { login(username: $u, password: $p) 
 ASSIGN = """mutation($e: ID!, $r: Role!) { assignRole(input: {employeeId: $e, role: $r}) {
   id role } }"""
 REVOKE = "mutation($id: ID!) { revokeRole(id: $id) { id } }"
-AUDIT = """query($id: ID!) { auditLog(first: 5, filter: {objectId: $id, action: "employee.update"})
+AUDIT = """query($id: ID!) { auditLog(first: 5, filter: {objectId: $id, action: EMPLOYEE_UPDATE})
   { edges { node { before after } } } }"""
 
 
@@ -145,28 +145,19 @@ async def test_invisible_names_and_impossible_filters_are_bad_input(api, make_co
         "reason": "REQUIRED",
         "field": "name",
     }
-    for query, variables, field in (
-        (
-            "query($t: String) { auditLog(objectType: $t) { edges { cursor } } }",
-            {"t": "x" * 40},
-            "objectType",
-        ),
-        (
-            "query($a: String) { auditLog(filter: {action: $a}) { edges { cursor } } }",
-            {"a": "x" * 300},
-            "action",
-        ),
-    ):
-        result = await api.gql(query, variables, as_user=admin)
-        assert result["errors"][0]["extensions"] == {
-            "code": "BAD_USER_INPUT",
-            "reason": "TOO_LONG",
-            "field": field,
-        }, result
-    # closed sets are enums: an impossible state or kind is refused before any resolver runs
+    # closed sets are enums: an impossible state, kind or audit action is refused before any
+    # resolver runs (the audit log's stored spelling too)
     for query, variables in (
         ("query($s: PlanState) { plans(state: $s) { id } }", {"s": "x" * 40}),
         ("query($k: DepartmentKind) { templates(departmentKind: $k) { id } }", {"k": "x" * 40}),
+        (
+            "query($t: AuditObjectType) { auditLog(objectType: $t) { edges { cursor } } }",
+            {"t": "x" * 40},
+        ),
+        (
+            "query($a: AuditAction) { auditLog(filter: {action: $a}) { edges { cursor } } }",
+            {"a": "employee.update"},
+        ),
     ):
         result = await api.gql(query, variables, as_user=sandbox.user("perf"))
         assert result["errors"][0]["extensions"] == {

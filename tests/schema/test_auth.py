@@ -86,7 +86,7 @@ async def test_a_replayed_refresh_token_ends_its_session(api, make_company) -> N
     other = (await login(api, sandbox.user("staff")))["data"]["login"]
     assert "errors" not in await api.gql(REFRESH, {"t": other["refreshToken"]})
     log = await api.gql(
-        '{ auditLog(first: 20, action: "auth.refresh_reused") { edges { node { action } } } }',
+        "{ auditLog(first: 20, action: AUTH_REFRESH_REUSED) { edges { node { action } } } }",
         as_user=sandbox.user("admin"),
     )
     assert len(log["data"]["auditLog"]["edges"]) == 1, log
@@ -181,6 +181,6 @@ async def test_sign_ins_and_failures_are_audited(api, make_company) -> None:
     )
     actions = [e["node"]["action"] for e in log["data"]["auditLog"]["edges"]]
     # newest first; the admin's own sign-in for reading the log comes first
-    assert actions[:4] == ["auth.login", "auth.logout", "auth.login", "auth.login_failed"]
+    assert actions[:4] == ["AUTH_LOGIN", "AUTH_LOGOUT", "AUTH_LOGIN", "AUTH_LOGIN_FAILED"]
     failed = log["data"]["auditLog"]["edges"][3]["node"]
     assert failed["objectId"] and failed["actorId"] is None

@@ -10,7 +10,7 @@ UPDATE_EMP = "mutation($id: ID!, $i: UpdateEmployeeInput!) { updateEmployee(id: 
 CREATE_DEPT = "mutation($i: CreateDepartmentInput!) { createDepartment(input: $i) { id name kind parent { name } manager { username } } }"
 UPDATE_DEPT = "mutation($id: ID!, $i: UpdateDepartmentInput!) { updateDepartment(id: $id, input: $i) { id name parent { name } } }"
 DEACT_DEPT = "mutation($id: ID!) { deactivateDepartment(id: $id) { isActive } }"
-AUDIT = """query($t: String, $a: String) { auditLog(first: 50, objectType: $t, action: $a) { edges { node {
+AUDIT = """query($t: AuditObjectType, $a: AuditAction) { auditLog(first: 50, objectType: $t, action: $a) { edges { node {
   action objectType objectId actorId before after requestId clientAddress createdAt } } } }"""
 
 
@@ -46,7 +46,7 @@ async def test_create_employee_audits_with_masked_personal_data(api, make_compan
     assert created["phone"] == "139****5678"
     # The new hire can sign in with the initial password.
     assert await api.token(f"new.hire@{sandbox.slug}", "a-long-enough-password")
-    log = await api.gql(AUDIT, {"t": "employee", "a": "employee.create"}, as_user=admin)
+    log = await api.gql(AUDIT, {"t": "EMPLOYEE", "a": "EMPLOYEE_CREATE"}, as_user=admin)
     [edge] = log["data"]["auditLog"]["edges"]
     entry = edge["node"]
     assert entry["requestId"] == "req-create-1"
@@ -140,11 +140,11 @@ async def test_update_employee_changes_only_given_fields_and_refuses_cycles(
     assert self_manager["errors"][0]["extensions"]["field"] == "managerId"
     empty = await api.gql(UPDATE_EMP, {"id": sandbox.ids["mgr"], "i": {}}, as_user=admin)
     assert empty["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
-    log = await api.gql(AUDIT, {"t": "employee"}, as_user=admin)
+    log = await api.gql(AUDIT, {"t": "EMPLOYEE"}, as_user=admin)
     updates = [
         e["node"]
         for e in log["data"]["auditLog"]["edges"]
-        if e["node"]["action"] == "employee.update"
+        if e["node"]["action"] == "EMPLOYEE_UPDATE"
     ]
     assert len(updates) == 2
     assert updates[-1]["before"]["title"] == "职员" and updates[-1]["after"]["title"] == "主管"
@@ -224,11 +224,11 @@ async def test_department_lifecycle(api, make_company) -> None:
     assert {"name": "大客户服务部", "isActive": False} in admin_view["data"]["departments"]
     actions = [
         e["node"]["action"]
-        for e in (await api.gql(AUDIT, {"t": "department"}, as_user=admin))["data"]["auditLog"][
+        for e in (await api.gql(AUDIT, {"t": "DEPARTMENT"}, as_user=admin))["data"]["auditLog"][
             "edges"
         ]
     ]
-    assert actions == ["department.deactivate", "department.update", "department.create"]
+    assert actions == ["DEPARTMENT_DEACTIVATE", "DEPARTMENT_UPDATE", "DEPARTMENT_CREATE"]
 
 
 async def test_roles_assign_revoke_and_the_last_admin_stays(api, make_company) -> None:

@@ -103,8 +103,8 @@ async def test_changes_reach_the_company_and_not_other_tenants(api, make_company
         event = await next_message(staff)
         assert event["type"] == "next"
         assert event["payload"]["data"]["orgChanges"] == {
-            "action": "employee.update",
-            "objectType": "employee",
+            "action": "EMPLOYEE_UPDATE",
+            "objectType": "EMPLOYEE",
             "objectId": mine.ids["worker"],
         }
         # A change in the stranger's own company comes after ours on the bus: if ours had

@@ -106,7 +106,7 @@ async def test_unexpected_errors_are_masked_and_logged(api, monkeypatch, caplog)
 async def test_unexpected_errors_in_subscription_events_are_masked(
     api, make_company, monkeypatch
 ) -> None:
-    from schema.org import subscriptions
+    from server.services import org_feed
 
     def broken(*args, **kwargs):
         raise RuntimeError("policy table exploded: SELECT secret")
@@ -115,7 +115,7 @@ async def test_unexpected_errors_in_subscription_events_are_masked(
     async with connect(api, await api.token(sandbox.user("staff"))) as ws:
         await subscribe(ws, "1", ORG_CHANGES)
         await wait_for_subscribers(org_events, sandbox.company_id)
-        monkeypatch.setattr(subscriptions, "_visible", broken)
+        monkeypatch.setattr(org_feed, "visible", broken)
         admin = await api.token(sandbox.user("admin"))
         done = await api.gql(RENAME, {"id": sandbox.ids["worker"], "n": "班长"}, token=admin)
         assert "errors" not in done

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -152,14 +152,38 @@ def _mark(client: BaseDBAsyncClient, n: int) -> str:
     return f"${n}" if client.capabilities.dialect == "postgres" else "?"
 
 
+def marks(client: BaseDBAsyncClient, n: int) -> str:
+    """``n`` parameter placeholders in the client's dialect."""
+    return ", ".join(_mark(client, i) for i in range(1, n + 1))
+
+
+def db_key(client: BaseDBAsyncClient, value: uuid.UUID) -> Any:
+    """A UUID as the client binds it (SQLite stores text)."""
+    return value if client.capabilities.dialect == "postgres" else str(value)
+
+
+async def insert_company(client: BaseDBAsyncClient, name: str) -> uuid.UUID:
+    """A bare company row, written in SQL (the models may be ahead of the schema)."""
+    company = uuid.uuid4()
+    await client.execute_query(
+        "INSERT INTO company (id, slug, name, name_zh, timezone, created_at) "
+        f"VALUES ({marks(client, 4)}, 'Asia/Shanghai', CURRENT_TIMESTAMP)",
+        [db_key(client, company), f"c{company.hex[:8]}", name, ""],
+    )
+    return company
+
+
 async def copy_rows(
     source: BaseDBAsyncClient,
     target: BaseDBAsyncClient,
     tables: dict[str, frozenset[str]],
     references: dict[str, dict[str, str]],
+    convert: dict[tuple[str, str], Callable[[Any], Any]] | None = None,
 ) -> None:
     """Copy ``tables`` (only the given columns) from one database to another of the same
-    kind, parents before children; a table referring to itself gets its rows in passes."""
+    kind, parents before children; a table referring to itself gets its rows in passes.
+    ``convert`` maps (table, column) to how a value is written in the target's form."""
+    convert = convert or {}
     done: set[str] = set()
     while len(done) < len(tables):
         ready = [
@@ -173,6 +197,10 @@ async def copy_rows(
             quoted = ", ".join(f'"{c}"' for c in columns)
             _, rows = await source.execute_query(f'SELECT {quoted} FROM "{table}"')
             pending = [dict(zip(columns, tuple(row), strict=True)) for row in rows]
+            for column in columns:
+                if (table, column) in convert:
+                    for r in pending:
+                        r[column] = convert[(table, column)](r[column])
             selfref = [c for c, t in references.get(table, {}).items() if t == table]
             inserted: set[Any] = set()
             marks = ", ".join(_mark(target, i + 1) for i in range(len(columns)))

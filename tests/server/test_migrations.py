@@ -10,23 +10,31 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from tortoise.backends.base.client import BaseDBAsyncClient
 
 from schema.app import create_app
+from schema.ids import decode
 from server import migrator
 from server.db import open_database, using
 from server.demo.load import DEMO_PASSWORD
 from server.migration_editors import Executor
 from server.migrator import MigrationError, apps_config, model_changes
 from server.migrator_adopt import database_tables, schema_after_each_migration
-from server.models import Template
+from server.models import Employee, Indicator, MetricFact, Plan, Template
+from server.models.fields import from_units
 from server.plans.templates import SEEDS
 from server.runtime import start_runtime
 from server.settings import PROJECT_ROOT, Settings
+from tests.schema.plans.planning import COMMENT, step
+from tests.schema.plans.planning import create as create_plan
 from tests.server.migration_support import (
     FreshDatabases,
     copy_rows,
@@ -35,15 +43,6 @@ from tests.server.migration_support import (
     foreign_keys,
     rows_by_key,
 )
-
-
-@pytest.fixture
-async def fresh(api, tmp_path: Path) -> AsyncIterator[FreshDatabases]:
-    databases = FreshDatabases(api.backend, tmp_path)
-    try:
-        yield databases
-    finally:
-        await databases.close()
 
 
 async def test_models_and_migrations_agree(api) -> None:
@@ -92,11 +91,72 @@ async def _at_first_migration(fresh: FreshDatabases, api) -> tuple[str, dict, di
         executor = Executor(client, apps_config(api.backend))
         await executor.loader.build_graph()
         (_first, tables), *_ = await schema_after_each_migration(executor)
-        await copy_rows(api.runtime.db.db(), client, tables, await foreign_keys(client))
+        # Columns 0005 made scaled integers are written in 0001's decimal form.
+        decimal_form = {column: _decimal_form(places) for column, places in SCALED.items()}
+        references = await foreign_keys(client)
+        await copy_rows(api.runtime.db.db(), client, tables, references, decimal_form)
         keys = {t: ("id",) if "id" in cols else tuple(sorted(cols)) for t, cols in tables.items()}
         before = {t: await rows_by_key(client, t, key) for t, key in keys.items()}
     assert len(before["company"]) >= 2 and len(before["employee"]) > 300
     return url, keys, before
+
+
+SCALED = {("metric_fact", "value"): 6, ("indicator", "weight"): 4, ("indicator", "target"): 6}
+PLAN_CHILDREN = ("plan_version", "indicator", "plan_approval", "plan_transition", "plan_comment")
+
+
+def _decimal_form(places: int) -> Callable[[Any], Decimal | None]:
+    return lambda units: None if units is None else from_units(units, places)
+
+
+async def _decimals(client: BaseDBAsyncClient, *, scaled: bool) -> dict[str, Decimal | None]:
+    """Every value of the SCALED columns by table, column and row id, as Decimals."""
+    found: dict[str, Decimal | None] = {}
+    for (table, column), places in SCALED.items():
+        _, rows = await client.execute_query(f'SELECT id, "{column}" AS v FROM "{table}"')
+        for row in rows:
+            raw = row["v"]
+            value = None if raw is None else Decimal(str(raw))
+            if scaled and raw is not None:
+                value = from_units(raw, places)
+            found[f"{table}.{column}.{row['id']}"] = value
+    return found
+
+
+async def _plan_and_facts(api, make_company) -> None:
+    """In the session's database: a plan with its rows of every kind, made through the API,
+    more indicators, and metric facts, with values that text or floats get wrong."""
+    sandbox = await make_company()
+    plan = await create_plan(api, sandbox)
+    assert "errors" not in await step(api, plan["id"], "SUBMIT", sandbox.user("perf"))
+    said = await api.gql(COMMENT, {"id": plan["id"], "b": "ok"}, as_user=sandbox.user("perf"))
+    assert "errors" not in said, said
+    values = ["0.1", "0.000001", "-0.000001", "12345678.123456", "-9", "10", "100", "0"]
+    weights = ["0.0001", "33.3333", "12.5", "100", "1", "0.5", "7.0007", "2"]
+    with using(api.runtime.db):
+        owner = await Plan.get(id=decode(plan["id"], "Plan"))
+        person = await Employee.filter(company_id=sandbox.company_id).first()
+        assert person is not None
+        for n, (value, weight) in enumerate(zip(values, weights, strict=True)):
+            await MetricFact.create(
+                company_id=sandbox.company_id,
+                employee_id=person.id,
+                metric="t.upgrade",
+                period_start=date(2026, 12, 1),
+                period_end=date(2026, 12, 31),
+                value=Decimal(value),
+                source="test",
+                source_id=f"r{n}",
+            )
+            await Indicator.create(
+                plan_id=owner.id,
+                company_id=owner.company_id,
+                version=99,
+                key=f"k{n}",
+                name=f"i{n}",
+                weight=Decimal(weight),
+                target=None if value == "0" else Decimal(value),
+            )
 
 
 def _settings(api, url: str, *, auto_migrate: bool = True) -> Settings:
@@ -109,11 +169,15 @@ def _settings(api, url: str, *, auto_migrate: bool = True) -> Settings:
 
 
 @pytest.mark.parametrize("history", ["migrated", "generate_schemas"])
-async def test_upgrade_from_the_first_migration_keeps_every_row(api, fresh, history) -> None:
+async def test_upgrade_from_the_first_migration_keeps_every_row(
+    api, fresh, make_company, history
+) -> None:
+    await _plan_and_facts(api, make_company)
     url, keys, before = await _at_first_migration(fresh, api)
-    if history == "generate_schemas":
-        # A database made by release 44e3236 has the 0001 tables and no migration history.
-        async with current(fresh.contexts[-1]) as client:
+    async with current(fresh.contexts[-1]) as client:
+        decimals = await _decimals(client, scaled=False)
+        if history == "generate_schemas":
+            # A database made by release 44e3236 has the 0001 tables and no migration history.
             await client.execute_script("DROP TABLE tortoise_migrations")
     with using(api.runtime.db):
         shipped = dict(await Template.all().values_list("id", "seed_key"))
@@ -130,6 +194,16 @@ async def test_upgrade_from_the_first_migration_keeps_every_row(api, fresh, hist
             for table, key in keys.items():
                 assert await rows_by_key(client, table, key) == before[table], table
             assert await rows_by_key(client, "employee", ("username", "name")) == people
+            # 0005 stored every decimal as scaled units, each the same amount as before, and
+            # gave every plan row its plan's company.
+            assert await _decimals(client, scaled=True) == decimals
+            assert len(decimals) >= 28 and None in decimals.values()
+            for table in PLAN_CHILDREN:
+                _, rows = await client.execute_query(
+                    f'SELECT count(*) AS n FROM "{table}" c JOIN plan p ON p.id = c.plan_id '
+                    "WHERE c.company_id = p.company_id"
+                )
+                assert rows[0]["n"] == len(before[table]) > 0, table
             # 0002's data step gave the templates seeded before keys existed their key, so
             # start-up seeding added no second copy.
             assert dict(await Template.all().values_list("id", "seed_key")) == shipped
@@ -155,6 +229,19 @@ async def test_upgrade_from_the_first_migration_keeps_every_row(api, fresh, hist
         assert names == Counter({seed["name"]: 1 for seed in SEEDS})
     finally:
         await runtime.close()
+
+
+async def test_rolling_back_the_decimal_columns_keeps_every_amount(
+    api, fresh, make_company
+) -> None:
+    await _plan_and_facts(api, make_company)
+    await _at_first_migration(fresh, api)
+    async with current(fresh.contexts[-1]) as client:
+        decimals = await _decimals(client, scaled=False)
+        await migrator.migrate(client)
+        assert await _decimals(client, scaled=True) == decimals
+        assert (await migrator.migrate(client, target="0004"))[-1] == "-0005_exact_decimals"
+        assert await _decimals(client, scaled=False) == decimals
 
 
 async def test_without_auto_migrate_a_database_behind_is_refused(api, fresh) -> None:

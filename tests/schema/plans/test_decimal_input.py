@@ -27,6 +27,23 @@ ODD = [
 NOT_DECIMALS = ["1e9999999999999999999", "twelve", ""]
 
 
+# Each scoring input holding a decimal: the scoring it is tried in, and its field path.
+SCORING: dict[str, tuple[dict[str, Any], str]] = {
+    "cap": ({"cap": "{}"}, "cap"),
+    "floor": ({"floor": "{}"}, "floor"),
+    "zeroAnchor": ({"kind": "LINEAR", "zeroAnchor": "{}"}, "zeroAnchor"),
+    "penalty": ({"kind": "TARGET_DISTANCE", "penalty": "{}"}, "penalty"),
+    "gate.below": ({"gate": {"below": "{}", "totalCap": "60"}}, "gate.below"),
+    "gate.totalCap": ({"gate": {"below": "60", "totalCap": "{}"}}, "gate.totalCap"),
+}
+
+
+def _filled(template: Any, value: str) -> Any:
+    if isinstance(template, dict):
+        return {k: _filled(v, value) for k, v in template.items()}
+    return value if template == "{}" else template
+
+
 def _plan(field: str, value: str) -> tuple[list[dict[str, Any]], str]:
     """The indicators with ``value`` in ``field``, and the field path the error must name."""
     items = indicators()
@@ -34,19 +51,24 @@ def _plan(field: str, value: str) -> tuple[list[dict[str, Any]], str]:
     if field in ("weight", "target"):
         first[field] = value
         return items, f"indicators[0].{field}"
-    if field == "cap":
-        first["scoring"] = {"rule": "CAPPED", "cap": value}
-        return items, "indicators[0].scoring.cap"
+    if field in SCORING:
+        scoring, path = SCORING[field]
+        first["scoring"] = _filled(scoring, value)
+        return items, f"indicators[0].scoring.{path}"
+    if field == "ratingPoints":
+        first.update(qualitative=True, scoring={"kind": "RATING"})
+        first["scoring"]["ratingPoints"] = ["20", "40", value, "80", "100"]
+        return items, "indicators[0].scoring.ratingPoints[2]"
     bands = [{"from": "0", "score": "0"}, {"from": "80", "score": "80"}]
     bands[1][field] = value
-    first["scoring"] = {"rule": "BANDS", "bands": bands}
+    first["scoring"] = {"kind": "BANDS", "bands": bands}
     return items, f"indicators[0].scoring.bands[1].{field}"
 
 
 async def test_odd_decimals_in_every_decimal_input_are_bad_input(api, make_company) -> None:
     s = await make_company()
     token = await api.token(s.user("perf"))
-    for field in ("weight", "target", "cap", "from", "score"):
+    for field in ("weight", "target", *SCORING, "ratingPoints", "from", "score"):
         for value in ODD + NOT_DECIMALS:
             items, path = _plan(field, value)
             response = await api.post(

@@ -46,7 +46,7 @@ async def test_plan_decimals_are_plain(api, make_company) -> None:
             "weight": "60",
             "target": "10000",
             "scoring": {
-                "rule": "BANDS",
+                "kind": "BANDS",
                 "bands": [{"from": "0.00", "score": "0"}, {"from": "1E+2", "score": "100.0"}],
             },
         },
@@ -54,7 +54,7 @@ async def test_plan_decimals_are_plain(api, make_company) -> None:
             "name": "合格率",
             "weight": "4E+1",
             "target": "1.50",
-            "scoring": {"rule": "CAPPED", "cap": "120.00"},
+            "scoring": {"cap": "120.00"},
         },
     ]
     result = await api.gql(

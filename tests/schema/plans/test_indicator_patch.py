@@ -8,13 +8,13 @@ from typing import Any
 from tests.schema.plans.planning import create, step
 
 FIELDS = """version state indicators { key name description unit weight target direction
-  dataSource qualitative scoring { rule cap } }"""
+  dataSource qualitative scoring { kind cap } }"""
 PATCH = f"""mutation($id: ID!, $v: Int!, $k: String!, $i: IndicatorPatch!, $c: String! = "") {{
   updateIndicator(planId: $id, expectedVersion: $v, key: $k, input: $i, comment: $c) {{ {FIELDS} }} }}"""
 PATCH_MANY = f"""mutation($id: ID!, $v: Int!, $ch: [IndicatorChange!]!, $c: String! = "") {{
   updateIndicators(planId: $id, expectedVersion: $v, changes: $ch, comment: $c) {{ {FIELDS} }} }}"""
 READ = f"query($id: ID!) {{ plan(id: $id) {{ {FIELDS} }} }}"
-AUDIT = """query($id: ID!) { auditLog(first: 20, filter: {objectId: $id, action: "plan.update"}) {
+AUDIT = """query($id: ID!) { auditLog(first: 20, filter: {objectId: $id, action: PLAN_UPDATE}) {
   edges { node { action after actorId } } } }"""
 DEFECT_RATE = {
     "name": "不良率 Defect rate",
@@ -24,7 +24,7 @@ DEFECT_RATE = {
     "unit": "%",
     "direction": "LOWER",
     "dataSource": "production.defect_rate",
-    "scoring": {"rule": "CAPPED", "cap": "120"},
+    "scoring": {"cap": "120"},
 }
 OUTPUT = {
     "name": "产量 Output",
@@ -78,7 +78,7 @@ async def test_a_reviewer_patching_name_weight_target_keeps_everything_else(
         "production.defect_rate",
         "%",
     )
-    assert after["scoring"] == {"rule": "CAPPED", "cap": "120"}
+    assert after["scoring"] == {"kind": "RATIO", "cap": "120"}
     assert by_key(patched)[keys["output"]] == by_key(await read(api, s, plan["id"]))[keys["output"]]
 
 
@@ -94,8 +94,8 @@ async def test_null_clears_optional_fields_and_is_refused_for_required_ones(
         ({"direction": None}, "input.direction"),
         ({"qualitative": None}, "input.qualitative"),
         ({"scoring": None}, "input.scoring"),
-        ({"scoring": {"rule": None}}, "input.scoring.rule"),
-        ({"scoring": {"cap": None}}, "input.scoring.cap"),  # a capped rule needs its cap
+        ({"scoring": {"kind": None}}, "input.scoring.kind"),
+        ({"scoring": {"kind": "TARGET_DISTANCE"}}, "input.scoring.penalty"),  # needs a penalty
         ({"target": None}, "input.target"),  # a scored (not rated) indicator needs a target
         ({}, "input"),
     ]:
@@ -125,7 +125,7 @@ async def test_null_clears_optional_fields_and_is_refused_for_required_ones(
                 "unit": None,
                 "dataSource": None,
                 "description": None,
-                "scoring": {"rule": "RATIO", "cap": None},
+                "scoring": {"kind": "RATIO", "cap": None},
             },
         },
         as_user=hr,
@@ -133,7 +133,7 @@ async def test_null_clears_optional_fields_and_is_refused_for_required_ones(
     assert "errors" not in cleared, cleared
     item = by_key(cleared["data"]["updateIndicator"])[keys["defects"]]
     assert (item["unit"], item["dataSource"], item["description"]) == ("", "manual", "")
-    assert item["scoring"] == {"rule": "RATIO", "cap": None}
+    assert item["scoring"] == {"kind": "RATIO", "cap": None}
     assert (item["direction"], item["target"], item["weight"]) == ("LOWER", "3", "40")
 
 

@@ -102,16 +102,16 @@ async def test_manufacturing_story(api, make_company) -> None:
     targets = {i["dataSource"]: i["target"] for i in worker_view["data"]["plan"]["indicators"]}
     assert targets["production.defect_rate"] == "1.5"
     audit = await api.gql(
-        '{ auditLog(first: 50, objectType: "plan") { edges { node { action } } } }', as_user=hr
+        "{ auditLog(first: 50, objectType: PLAN) { edges { node { action } } } }", as_user=hr
     )
     actions = [e["node"]["action"] for e in audit["data"]["auditLog"]["edges"]]
     for action in (
-        "plan.create",
-        "plan.submit",
-        "plan.return",
-        "plan.update",
-        "plan.approve",
-        "plan.file",
-        "plan.acknowledge",
+        "PLAN_CREATE",
+        "PLAN_SUBMIT",
+        "PLAN_RETURN",
+        "PLAN_UPDATE",
+        "PLAN_APPROVE",
+        "PLAN_FILE",
+        "PLAN_ACKNOWLEDGE",
     ):
         assert action in actions, action

@@ -40,7 +40,7 @@ CASES = [
     ),
     (
         "cap",
-        {"indicators": with_indicator(0, scoring={"rule": "CAPPED", "cap": "90"})},
+        {"indicators": with_indicator(0, scoring={"cap": "90"})},
         "indicators[0].scoring.cap",
         "at least 100",
     ),
@@ -50,7 +50,7 @@ CASES = [
             "indicators": with_indicator(
                 0,
                 scoring={
-                    "rule": "BANDS",
+                    "kind": "BANDS",
                     "bands": [
                         {"from": "0", "score": "0"},
                         {"from": "90", "score": "80"},
@@ -68,7 +68,7 @@ CASES = [
             "indicators": with_indicator(
                 0,
                 scoring={
-                    "rule": "BANDS",
+                    "kind": "BANDS",
                     "bands": [{"from": "50", "score": "60"}, {"from": "100", "score": "100"}],
                 },
             )
@@ -91,7 +91,7 @@ CASES = [
     (
         "qualitative",
         {"indicators": with_indicator(0, qualitative=True)},
-        "indicators[0].scoring.rule",
+        "indicators[0].scoring.kind",
         "rated 1-5",
     ),
     ("period", {"periodEnd": "2026-12-30"}, "period", "2026-12-01 to 2026-12-31"),
@@ -193,14 +193,14 @@ async def test_valid_scoring_rules_are_kept(api, make_company) -> None:
             "weight": "50",
             "target": "100000",
             "dataSource": "sales.revenue",
-            "scoring": {"rule": "CAPPED", "cap": "120"},
+            "scoring": {"cap": "120"},
         },
         {
             "name": "回款",
             "weight": "25.5",
             "target": "90",
             "scoring": {
-                "rule": "BANDS",
+                "kind": "BANDS",
                 "bands": [
                     {"from": "0", "score": "0"},
                     {"from": "80", "score": "80"},
@@ -208,22 +208,22 @@ async def test_valid_scoring_rules_are_kept(api, make_company) -> None:
                 ],
             },
         },
-        {"name": "团队协作", "weight": "24.5", "qualitative": True, "scoring": {"rule": "RATING"}},
+        {"name": "团队协作", "weight": "24.5", "qualitative": True, "scoring": {"kind": "RATING"}},
     ]
     result = await api.gql(
         """mutation($i: CreatePlanInput!) { createPlan(input: $i) { indicators {
-      name weight target scoring { rule cap bands { from score } } qualitative } } }""",
+      name weight target scoring { kind cap bands { from score } } qualitative } } }""",
         {"i": plan_input([s.ids["sales"]], indicators=items)},
         as_user=s.user("perf"),
     )
     got = result["data"]["createPlan"]["indicators"]
-    assert got[0]["scoring"] == {"rule": "CAPPED", "cap": "120", "bands": []}
+    assert got[0]["scoring"] == {"kind": "RATIO", "cap": "120", "bands": []}
     assert [b["from"] for b in got[1]["scoring"]["bands"]] == ["0", "80", "100"]
     assert got[2] == {
         "name": "团队协作",
         "weight": "24.5",
         "target": None,
-        "scoring": {"rule": "RATING", "cap": None, "bands": []},
+        "scoring": {"kind": "RATING", "cap": None, "bands": []},
         "qualitative": True,
     }
 
