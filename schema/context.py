@@ -54,7 +54,7 @@ class Context:
         """The authorized caller; UNAUTHENTICATED when nobody (valid) is signed in."""
         if self.authz is None:
             raise self.auth_error or Unauthenticated("unauthenticated")
-        return Actor(self.authz, self.request_id, self.client_address, metrics=self.runtime.metrics)
+        return Actor(self.authz, self.runtime.metrics, self.request_id, self.client_address)
 
     @property
     def loaders(self) -> Loaders:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -23,10 +23,11 @@ class Actor:
     dependencies beyond the database (so they are never passed argument by argument)."""
 
     authz: Authorizer
+    # The installed connectors' metrics: what an indicator's data source may name. Required:
+    # an empty default would quietly call every data source unknown.
+    metrics: MetricRegistry
     request_id: str = ""
     client_address: str = ""
-    # The installed connectors' metrics: what an indicator's data source may name.
-    metrics: MetricRegistry = field(default_factory=lambda: MetricRegistry(specs={}))
 
     @property
     def caller(self) -> Caller:
