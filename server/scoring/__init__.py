@@ -2,13 +2,13 @@
 
 from server.scoring.engine import IndicatorScore, Status, TotalScore, score_indicator, score_total
 from server.scoring.grades import DEFAULT_GRADE_BANDS, GradeBand, grade_for
-from server.scoring.messages import Reason
+from server.scoring.messages import ScoreReason
 
 __all__ = [
     "DEFAULT_GRADE_BANDS",
     "GradeBand",
     "IndicatorScore",
-    "Reason",
+    "ScoreReason",
     "Status",
     "TotalScore",
     "grade_for",

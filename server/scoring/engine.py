@@ -6,7 +6,7 @@ anything shown); the one rounding, half-up to 2 places, is of the total, and the
 that rounded total. An indicator's ``score`` and ``contribution`` are kept exact; its
 explanations round them to 2 places for display only.
 
-Data conditions never raise; each gives a ``Reason`` in the result:
+Data conditions never raise; each gives a ``ScoreReason`` in the result:
 
 - no actual (or no target where the kind needs one): the indicator is ``MISSING`` and the total
   ``INCOMPLETE``, naming the missing keys; never a silent 0.
@@ -39,7 +39,7 @@ from enum import StrEnum
 from server.indicators import HUNDRED, ScoringRule
 from server.scoring import messages as m
 from server.scoring.grades import DEFAULT_GRADE_BANDS, GradeBand, grade_for
-from server.scoring.messages import Reason
+from server.scoring.messages import ScoreReason
 from server.vocabulary import BandBasis, Direction, ScoringKind
 
 CENT = Decimal("0.01")
@@ -69,7 +69,7 @@ class IndicatorScore:
     score: Decimal | None = None  # exact, after floor and cap
     raw: Decimal | None = None  # exact, before floor and cap
     contribution: Decimal | None = None  # exact weight / 100 × score
-    reasons: tuple[Reason, ...] = ()
+    reasons: tuple[ScoreReason, ...] = ()
     gate_cap: Decimal | None = None  # the total's cap when this indicator's gate fired
     explanation_en: str = ""
     explanation_zh: str = ""
@@ -88,14 +88,14 @@ class TotalScore:
     missing: tuple[str, ...] = ()
     undefined: tuple[str, ...] = ()
     gated_by: tuple[str, ...] = ()
-    reasons: tuple[Reason, ...] = ()
+    reasons: tuple[ScoreReason, ...] = ()
     items: tuple[IndicatorScore, ...] = field(default=())
 
     def explanation(self, lang: str) -> str:
         """``72 + 50 = 122 → Excellent``, with the gate or what is missing named."""
         if self.total is None or self.grade is None:
             keys = ", ".join((*self.missing, *self.undefined))
-            reason = Reason.INCOMPLETE if keys else Reason.NO_WEIGHT
+            reason = ScoreReason.INCOMPLETE if keys else ScoreReason.NO_WEIGHT
             return m.reason_text(reason, lang, keys=keys)
         body = m.text(
             m.FORMULAS["total"],
@@ -118,31 +118,31 @@ class _Work:
     # "fraction": a ratio read as the article does (12 / 10 × 60 %); "result": a formula whose
     # value is shown; "plain": a formula that names its score already (bands, rating).
     style: str = "plain"
-    reasons: list[Reason] = field(default_factory=list)
+    reasons: list[ScoreReason] = field(default_factory=list)
     params: dict[str, str] = field(default_factory=dict)
 
 
 def _ratio(rule: ScoringRule, target: Decimal, actual: Decimal, work: _Work) -> Decimal | None:
     if target == 0:
-        work.reasons.append(Reason.ZERO_TARGET)
+        work.reasons.append(ScoreReason.ZERO_TARGET)
         return None
     if target < 0:
-        work.reasons.append(Reason.NEGATIVE_TARGET)
+        work.reasons.append(ScoreReason.NEGATIVE_TARGET)
         return None
     if rule.direction is Direction.HIGHER:
         if actual < 0:
-            work.reasons.append(Reason.NEGATIVE_ACTUAL)
+            work.reasons.append(ScoreReason.NEGATIVE_ACTUAL)
         work.formula = m.FORMULAS["ratio"]
         return actual / target * HUNDRED
     if actual < 0:
-        work.reasons.append(Reason.NEGATIVE_ACTUAL_LOWER)
+        work.reasons.append(ScoreReason.NEGATIVE_ACTUAL_LOWER)
         return None
     work.formula = m.FORMULAS["ratio_lower"]
     if actual == 0:
         if rule.cap is None:
-            work.reasons.append(Reason.ZERO_ACTUAL_LOWER)
+            work.reasons.append(ScoreReason.ZERO_ACTUAL_LOWER)
             return None
-        work.reasons.append(Reason.ZERO_ACTUAL_LOWER_CAPPED)
+        work.reasons.append(ScoreReason.ZERO_ACTUAL_LOWER_CAPPED)
         work.formula, work.style = m.FORMULAS["ratio_lower_zero"], "plain"
         return rule.cap
     return target / actual * HUNDRED
@@ -152,18 +152,18 @@ def _bands(
     rule: ScoringRule, target: Decimal | None, actual: Decimal, work: _Work
 ) -> Decimal | None:
     if not rule.bands:
-        work.reasons.append(Reason.MISSING_BANDS)
+        work.reasons.append(ScoreReason.MISSING_BANDS)
         return None
     value = actual
     template = m.FORMULAS["bands_actual"]
     if rule.basis is BandBasis.ACHIEVEMENT:
         if target is None:
-            work.reasons.append(Reason.MISSING_TARGET)
+            work.reasons.append(ScoreReason.MISSING_TARGET)
             return None
         if rule.direction is Direction.LOWER and actual == 0 and target > 0:
             # Achievement is unbounded: the best band, whatever its start.
             band = rule.bands[-1]
-            work.reasons.append(Reason.ZERO_ACTUAL_LOWER_TOP_BAND)
+            work.reasons.append(ScoreReason.ZERO_ACTUAL_LOWER_TOP_BAND)
             work.formula = m.FORMULAS["bands_achievement"]
             work.params.update(value="∞", start=display(band.start), score=display(band.score))
             return band.score
@@ -173,7 +173,7 @@ def _bands(
         value, template = achievement, m.FORMULAS["bands_achievement"]
     reached = [b for b in rule.bands if value >= b.start]
     if not reached:
-        work.reasons.append(Reason.BELOW_BANDS)
+        work.reasons.append(ScoreReason.BELOW_BANDS)
         work.formula = m.FORMULAS["below_bands"]
         work.params["value"] = display(value)
         return ZERO
@@ -188,7 +188,7 @@ def _raw(rule: ScoringRule, target: Decimal | None, actual: Decimal, work: _Work
     if kind is ScoringKind.RATING:
         count = len(rule.rating_points)
         if actual != actual.to_integral_value() or not 1 <= actual <= count:
-            work.reasons.append(Reason.RATING_OUT_OF_RANGE)
+            work.reasons.append(ScoreReason.RATING_OUT_OF_RANGE)
             work.params["count"] = str(count)
             return None
         score = rule.rating_points[int(actual) - 1]
@@ -198,7 +198,7 @@ def _raw(rule: ScoringRule, target: Decimal | None, actual: Decimal, work: _Work
     if kind is ScoringKind.BANDS:
         return _bands(rule, target, actual, work)
     if target is None:
-        work.reasons.append(Reason.MISSING_TARGET)
+        work.reasons.append(ScoreReason.MISSING_TARGET)
         return None
     if kind is ScoringKind.RATIO:
         work.style = "fraction"
@@ -206,17 +206,17 @@ def _raw(rule: ScoringRule, target: Decimal | None, actual: Decimal, work: _Work
     if kind is ScoringKind.LINEAR:
         zero = rule.zero_anchor
         if zero is None:
-            work.reasons.append(Reason.MISSING_ZERO_ANCHOR)
+            work.reasons.append(ScoreReason.MISSING_ZERO_ANCHOR)
             return None
         if zero == target:
-            work.reasons.append(Reason.ZERO_SPAN)
+            work.reasons.append(ScoreReason.ZERO_SPAN)
             return None
         work.formula, work.style = m.FORMULAS["linear"], "fraction"
         work.params["zero"] = display(zero)
         return (actual - zero) / (target - zero) * HUNDRED
     penalty = rule.penalty
     if penalty is None:
-        work.reasons.append(Reason.MISSING_PENALTY)
+        work.reasons.append(ScoreReason.MISSING_PENALTY)
         return None
     work.formula, work.style = m.FORMULAS["target_distance"], "result"
     work.params["penalty"] = display(penalty)
@@ -228,16 +228,16 @@ def _limit(rule: ScoringRule, raw: Decimal, work: _Work) -> Decimal:
     floor = rule.floor
     if floor is None and rule.kind is ScoringKind.TARGET_DISTANCE:
         if score < 0:
-            work.reasons.append(Reason.DISTANCE_FLOOR)
+            work.reasons.append(ScoreReason.DISTANCE_FLOOR)
             score = ZERO
     elif floor is not None and score < floor:
-        work.reasons.append(Reason.FLOORED)
+        work.reasons.append(ScoreReason.FLOORED)
         score = floor
     if rule.cap is not None and score > rule.cap:
-        work.reasons.append(Reason.CAPPED)
+        work.reasons.append(ScoreReason.CAPPED)
         score = rule.cap
     elif score > HUNDRED and rule.kind in (ScoringKind.RATIO, ScoringKind.LINEAR):
-        work.reasons.append(Reason.OVERACHIEVED)
+        work.reasons.append(ScoreReason.OVERACHIEVED)
     return score
 
 
@@ -266,7 +266,9 @@ def _explain(
         )
     body = m.text(m.FORMULAS[name], lang, **dict(params, formula=formula))
     # Overachievement stays a reason code only: the formula shows it, and no limit applied.
-    notes = [m.reason_text(r, lang, **params) for r in work.reasons if r is not Reason.OVERACHIEVED]
+    notes = [
+        m.reason_text(r, lang, **params) for r in work.reasons if r is not ScoreReason.OVERACHIEVED
+    ]
     return m.with_notes(body, notes, lang)
 
 
@@ -288,12 +290,12 @@ def score_indicator(
         }
         work.params.update(shown, **notes)
         if actual_or_rating is None:
-            work.reasons.append(Reason.MISSING_ACTUAL)
+            work.reasons.append(ScoreReason.MISSING_ACTUAL)
             raw = None
         else:
             raw = _raw(rule, target, actual_or_rating, work)
         if raw is None:
-            missing = {Reason.MISSING_ACTUAL, Reason.MISSING_TARGET} & set(work.reasons)
+            missing = {ScoreReason.MISSING_ACTUAL, ScoreReason.MISSING_TARGET} & set(work.reasons)
             texts = {
                 lang: m.text(m.NOTE_SEPARATOR, lang).join(
                     m.reason_text(r, lang, **work.params) for r in work.reasons
@@ -311,7 +313,7 @@ def score_indicator(
         score = _limit(rule, raw, work)
         gate_cap = None
         if rule.gate is not None and score < rule.gate.below:
-            work.reasons.append(Reason.GATE)
+            work.reasons.append(ScoreReason.GATE)
             gate_cap = rule.gate.total_cap
         contribution = weight / HUNDRED * score
         return IndicatorScore(
@@ -344,24 +346,24 @@ def score_total(
             grade=None,
             missing=missing,
             undefined=undefined,
-            reasons=(Reason.INCOMPLETE,),
+            reasons=(ScoreReason.INCOMPLETE,),
             items=items,
         )
     with localcontext(_CONTEXT):
         weights = sum((i.weight for i in items), ZERO)
         if weights == 0:
             return TotalScore(
-                Status.UNDEFINED, None, None, None, reasons=(Reason.NO_WEIGHT,), items=items
+                Status.UNDEFINED, None, None, None, reasons=(ScoreReason.NO_WEIGHT,), items=items
             )
         parts = tuple((i.key, i.weight * (i.score or ZERO) / weights) for i in items)
         exact = sum((p for _, p in parts), ZERO)
         gates = [i for i in items if i.gate_cap is not None]
-        reasons: tuple[Reason, ...] = ()
+        reasons: tuple[ScoreReason, ...] = ()
         if gates:
             cap = min(i.gate_cap for i in gates if i.gate_cap is not None)
             if exact > cap:
                 exact = cap
-            reasons = (Reason.GATE,)
+            reasons = (ScoreReason.GATE,)
         total = exact.quantize(CENT, rounding=ROUND_HALF_UP)
     return TotalScore(
         status=Status.OK,

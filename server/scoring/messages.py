@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 
-class Reason(StrEnum):
+class ScoreReason(StrEnum):
     """Why an indicator or a total came out as it did. Data conditions never raise: they end
     up here, in the result."""
 
@@ -38,70 +38,73 @@ class Reason(StrEnum):
     NO_WEIGHT = "no_weight"
 
 
-# Reason code -> (English, 简体中文). Notes follow the formula of an indicator that scored;
+# ScoreReason code -> (English, 简体中文). Notes follow the formula of an indicator that scored;
 # the others stand alone, in place of a formula, when no score could be computed.
-REASONS: dict[Reason, tuple[str, str]] = {
-    Reason.MISSING_ACTUAL: (
+REASONS: dict[ScoreReason, tuple[str, str]] = {
+    ScoreReason.MISSING_ACTUAL: (
         "no actual yet: the score is incomplete",
         "尚无实际值：得分不完整",
     ),
-    Reason.MISSING_TARGET: ("no target set: the score is incomplete", "未设定目标值：得分不完整"),
-    Reason.ZERO_TARGET: (
+    ScoreReason.MISSING_TARGET: (
+        "no target set: the score is incomplete",
+        "未设定目标值：得分不完整",
+    ),
+    ScoreReason.ZERO_TARGET: (
         "the target is 0, so a ratio is undefined",
         "目标值为 0，比率无定义",
     ),
-    Reason.NEGATIVE_TARGET: (
+    ScoreReason.NEGATIVE_TARGET: (
         "the target {target} is negative, so a ratio is undefined",
         "目标值 {target} 为负数，比率无定义",
     ),
-    Reason.ZERO_ACTUAL_LOWER: (
+    ScoreReason.ZERO_ACTUAL_LOWER: (
         "the actual is 0 under lower-is-better and no cap is set, so the score is undefined",
         "越低越好的指标实际值为 0 且未设封顶，得分无定义",
     ),
-    Reason.ZERO_ACTUAL_LOWER_CAPPED: (
+    ScoreReason.ZERO_ACTUAL_LOWER_CAPPED: (
         "actual 0 under lower-is-better scores the cap",
         "越低越好的指标实际值为 0，按封顶计分",
     ),
-    Reason.ZERO_ACTUAL_LOWER_TOP_BAND: (
+    ScoreReason.ZERO_ACTUAL_LOWER_TOP_BAND: (
         "actual 0 under lower-is-better reaches the top band",
         "越低越好的指标实际值为 0，取最高档位",
     ),
-    Reason.NEGATIVE_ACTUAL_LOWER: (
+    ScoreReason.NEGATIVE_ACTUAL_LOWER: (
         "the actual {actual} is negative under lower-is-better, so the score is undefined",
         "越低越好的指标实际值 {actual} 为负数，得分无定义",
     ),
-    Reason.NEGATIVE_ACTUAL: ("negative actual", "实际值为负数"),
-    Reason.MISSING_ZERO_ANCHOR: (
+    ScoreReason.NEGATIVE_ACTUAL: ("negative actual", "实际值为负数"),
+    ScoreReason.MISSING_ZERO_ANCHOR: (
         "the linear rule has no zero anchor",
         "线性规则未设零分点",
     ),
-    Reason.ZERO_SPAN: (
+    ScoreReason.ZERO_SPAN: (
         "the zero anchor equals the target, so the line is undefined",
         "零分点等于目标值，线性规则无定义",
     ),
-    Reason.MISSING_PENALTY: (
+    ScoreReason.MISSING_PENALTY: (
         "the closer-to-target rule has no penalty",
         "目标偏差规则未设扣分",
     ),
-    Reason.MISSING_BANDS: ("the band rule has no bands", "档位规则未设档位"),
-    Reason.BELOW_BANDS: ("below the first band: 0", "低于最低档位：0 分"),
-    Reason.RATING_OUT_OF_RANGE: (
+    ScoreReason.MISSING_BANDS: ("the band rule has no bands", "档位规则未设档位"),
+    ScoreReason.BELOW_BANDS: ("below the first band: 0", "低于最低档位：0 分"),
+    ScoreReason.RATING_OUT_OF_RANGE: (
         "the rating {actual} is not a whole number from 1 to {count}",
         "评分 {actual} 不是 1 至 {count} 的整数",
     ),
-    Reason.OVERACHIEVED: ("over 100 % achieved", "超额完成"),
-    Reason.CAPPED: ("capped at {cap}", "封顶 {cap}"),
-    Reason.FLOORED: ("floor {floor}", "保底 {floor}"),
-    Reason.DISTANCE_FLOOR: ("not below 0", "最低 0 分"),
-    Reason.GATE: (
+    ScoreReason.OVERACHIEVED: ("over 100 % achieved", "超额完成"),
+    ScoreReason.CAPPED: ("capped at {cap}", "封顶 {cap}"),
+    ScoreReason.FLOORED: ("floor {floor}", "保底 {floor}"),
+    ScoreReason.DISTANCE_FLOOR: ("not below 0", "最低 0 分"),
+    ScoreReason.GATE: (
         "below the gate {below}: the total is capped at {total_cap}",
         "低于门槛 {below}：总分封顶 {total_cap}",
     ),
-    Reason.INCOMPLETE: (
+    ScoreReason.INCOMPLETE: (
         "incomplete: no score for {keys}",
         "不完整：{keys} 无得分",
     ),
-    Reason.NO_WEIGHT: ("the weights add up to 0", "权重合计为 0"),
+    ScoreReason.NO_WEIGHT: ("the weights add up to 0", "权重合计为 0"),
 }
 
 # Formula templates, one per rule kind; ``{weight}`` and ``{contribution}`` close each one.
@@ -147,7 +150,7 @@ def text(template: tuple[str, ...], lang: str, **params: Any) -> str:
     return template[1 if lang == "zh" else 0].format(**params)
 
 
-def reason_text(reason: Reason, lang: str, **params: Any) -> str:
+def reason_text(reason: ScoreReason, lang: str, **params: Any) -> str:
     return text(REASONS[reason], lang, **params)
 
 

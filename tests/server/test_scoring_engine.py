@@ -13,7 +13,7 @@ from server.scoring import (
     DEFAULT_GRADE_BANDS,
     GradeBand,
     IndicatorScore,
-    Reason,
+    ScoreReason,
     Status,
     grade_for,
     score_indicator,
@@ -37,7 +37,7 @@ def test_the_article_example_scores_122_excellent() -> None:
     assert total.grade.name("zh") == "优秀"
     assert sales.explanation_en == "12 / 10 × 60 % = 72"
     assert customers.explanation_zh == "5 / 4 × 40 % = 50"
-    assert Reason.OVERACHIEVED in sales.reasons  # no cap by default
+    assert ScoreReason.OVERACHIEVED in sales.reasons  # no cap by default
     assert total.explanation("en") == "72 + 50 = 122 → Excellent"
     assert total.explanation("zh") == "72 + 50 = 122 → 优秀"
 
@@ -100,11 +100,11 @@ def test_each_kind(
 def test_cap_and_floor_are_named_in_both_languages() -> None:
     capped = score_indicator(ScoringRule(cap=D(120)), D(10), D(13), D(60))
     assert capped.raw == D(130) and capped.score == D(120) and capped.contribution == D(72)
-    assert capped.reasons == (Reason.CAPPED,)
+    assert capped.reasons == (ScoreReason.CAPPED,)
     assert capped.explanation_en == "13 / 10 × 100 = 130 → 120 × 60 % = 72 (capped at 120)"
     assert capped.explanation_zh == "13 / 10 × 100 = 130 → 120 × 60 % = 72（封顶 120）"
     floored = score_indicator(ScoringRule(floor=D(30)), D(10), D(1), D(50))
-    assert floored.score == D(30) and floored.reasons == (Reason.FLOORED,)
+    assert floored.score == D(30) and floored.reasons == (ScoreReason.FLOORED,)
     assert floored.explanation_zh.endswith("（保底 30）")
 
 
@@ -126,41 +126,41 @@ def test_target_distance_stops_at_zero_unless_a_floor_says_otherwise() -> None:
     rule = ScoringRule(kind=ScoringKind.TARGET_DISTANCE, penalty=D(30))
     result = score_indicator(rule, D(10), D(6), W)
     assert result.raw == D(-20) and result.score == D(0)
-    assert result.reasons == (Reason.DISTANCE_FLOOR,)
+    assert result.reasons == (ScoreReason.DISTANCE_FLOOR,)
     assert result.explanation_en == ("(100 − 30 × |6 − 10|) = -20 → 0 × 100 % = 0 (not below 0)")
     floored = score_indicator(ScoringRule(**{**rule.__dict__, "floor": D(10)}), D(10), D(6), W)
-    assert floored.score == D(10) and floored.reasons == (Reason.FLOORED,)
+    assert floored.score == D(10) and floored.reasons == (ScoreReason.FLOORED,)
 
 
 def test_missing_actual_makes_the_total_incomplete_never_zero() -> None:
     present = score_indicator(ScoringRule(), D(10), D(12), D(60), key="sales")
     absent = score_indicator(ScoringRule(), D(4), None, D(40), key="new_customers")
-    assert absent.status is Status.MISSING and absent.reasons == (Reason.MISSING_ACTUAL,)
+    assert absent.status is Status.MISSING and absent.reasons == (ScoreReason.MISSING_ACTUAL,)
     assert absent.explanation_zh == "尚无实际值：得分不完整"
     total = score_total([present, absent])
     assert total.status is Status.INCOMPLETE and total.total is None and total.grade is None
-    assert total.missing == ("new_customers",) and total.reasons == (Reason.INCOMPLETE,)
+    assert total.missing == ("new_customers",) and total.reasons == (ScoreReason.INCOMPLETE,)
     assert total.explanation("zh") == "不完整：new_customers 无得分"
     no_target = score_indicator(ScoringRule(), None, D(3), W, key="x")
-    assert no_target.status is Status.MISSING and no_target.reasons == (Reason.MISSING_TARGET,)
+    assert no_target.status is Status.MISSING and no_target.reasons == (ScoreReason.MISSING_TARGET,)
 
 
 @pytest.mark.parametrize(
     ("rule", "target", "actual", "reason"),
     [
-        (ScoringRule(), D(0), D(3), Reason.ZERO_TARGET),
-        (ScoringRule(direction=LOWER), D(0), D(3), Reason.ZERO_TARGET),
-        (ScoringRule(), D(-5), D(3), Reason.NEGATIVE_TARGET),
-        (ScoringRule(direction=LOWER), D(2), D(0), Reason.ZERO_ACTUAL_LOWER),
-        (ScoringRule(direction=LOWER), D(2), D(-1), Reason.NEGATIVE_ACTUAL_LOWER),
-        (ScoringRule(kind=ScoringKind.LINEAR), D(2), D(1), Reason.MISSING_ZERO_ANCHOR),
-        (ScoringRule(kind=ScoringKind.LINEAR, zero_anchor=D(2)), D(2), D(1), Reason.ZERO_SPAN),
-        (ScoringRule(kind=ScoringKind.RATING), None, D(6), Reason.RATING_OUT_OF_RANGE),
-        (ScoringRule(kind=ScoringKind.RATING), None, D("2.5"), Reason.RATING_OUT_OF_RANGE),
+        (ScoringRule(), D(0), D(3), ScoreReason.ZERO_TARGET),
+        (ScoringRule(direction=LOWER), D(0), D(3), ScoreReason.ZERO_TARGET),
+        (ScoringRule(), D(-5), D(3), ScoreReason.NEGATIVE_TARGET),
+        (ScoringRule(direction=LOWER), D(2), D(0), ScoreReason.ZERO_ACTUAL_LOWER),
+        (ScoringRule(direction=LOWER), D(2), D(-1), ScoreReason.NEGATIVE_ACTUAL_LOWER),
+        (ScoringRule(kind=ScoringKind.LINEAR), D(2), D(1), ScoreReason.MISSING_ZERO_ANCHOR),
+        (ScoringRule(kind=ScoringKind.LINEAR, zero_anchor=D(2)), D(2), D(1), ScoreReason.ZERO_SPAN),
+        (ScoringRule(kind=ScoringKind.RATING), None, D(6), ScoreReason.RATING_OUT_OF_RANGE),
+        (ScoringRule(kind=ScoringKind.RATING), None, D("2.5"), ScoreReason.RATING_OUT_OF_RANGE),
     ],
 )
 def test_undefined_inputs_are_reported_not_raised(
-    rule: ScoringRule, target: Decimal, actual: Decimal, reason: Reason
+    rule: ScoringRule, target: Decimal, actual: Decimal, reason: ScoreReason
 ) -> None:
     result = score_indicator(rule, target, actual, W, key="k")
     assert result.status is Status.UNDEFINED and result.reasons == (reason,)
@@ -171,7 +171,7 @@ def test_undefined_inputs_are_reported_not_raised(
 
 def test_zero_actual_under_lower_scores_the_cap_when_there_is_one() -> None:
     result = score_indicator(ScoringRule(direction=LOWER, cap=D(150)), D(2), D(0), D(40))
-    assert result.score == D(150) and Reason.ZERO_ACTUAL_LOWER_CAPPED in result.reasons
+    assert result.score == D(150) and ScoreReason.ZERO_ACTUAL_LOWER_CAPPED in result.reasons
     assert result.explanation_en.startswith("2 / 0 → 150 × 40 % = 60")
 
 
@@ -179,7 +179,7 @@ def test_zero_actual_under_lower_reaches_the_top_band() -> None:
     bands = (Band(D(0), D(0)), Band(D(100), D(100)), Band(D(120), D(110)))
     rule = ScoringRule(kind=ScoringKind.BANDS, direction=LOWER, bands=bands)
     result = score_indicator(rule, D(2), D(0), W)
-    assert result.score == D(110) and result.reasons == (Reason.ZERO_ACTUAL_LOWER_TOP_BAND,)
+    assert result.score == D(110) and result.reasons == (ScoreReason.ZERO_ACTUAL_LOWER_TOP_BAND,)
     assert result.explanation_zh.startswith("完成率 ∞ % → 120 起档位：110 × 100 % = 110")
     assert score_indicator(rule, D(2), D("1.6"), W).score == D(110)  # 125 %
     assert score_indicator(rule, D(2), D(3), W).score == D(0)  # 66.67 %
@@ -187,13 +187,13 @@ def test_zero_actual_under_lower_reaches_the_top_band() -> None:
 
 def test_negative_values() -> None:
     loss = score_indicator(ScoringRule(), D(10), D(-5), W)
-    assert loss.score == D(-50) and Reason.NEGATIVE_ACTUAL in loss.reasons
+    assert loss.score == D(-50) and ScoreReason.NEGATIVE_ACTUAL in loss.reasons
     assert "negative actual" in loss.explanation_en and "实际值为负数" in loss.explanation_zh
     line = ScoringRule(kind=ScoringKind.LINEAR, zero_anchor=D(-10))
     assert score_indicator(line, D(10), D(-5), W).score == D(25)
     bands = ScoringRule(kind=ScoringKind.BANDS, basis=BandBasis.ACTUAL, bands=(Band(D(0), D(50)),))
     below = score_indicator(bands, None, D(-1), W)
-    assert below.score == D(0) and below.reasons == (Reason.BELOW_BANDS,)
+    assert below.score == D(0) and below.reasons == (ScoreReason.BELOW_BANDS,)
 
 
 def test_rounding_is_half_up_once_at_the_end() -> None:
@@ -216,7 +216,7 @@ def test_tenant_grade_bands_and_zero_weights() -> None:
     assert score_total([item], bands).grade == bands[0]
     weightless = score_indicator(ScoringRule(), D(10), D(10), D(0))
     total = score_total([weightless])
-    assert total.status is Status.UNDEFINED and total.reasons == (Reason.NO_WEIGHT,)
+    assert total.status is Status.UNDEFINED and total.reasons == (ScoreReason.NO_WEIGHT,)
 
 
 # Property tests ------------------------------------------------------------------------
