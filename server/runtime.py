@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -26,6 +25,7 @@ from server.services.connectors import ConnectorConfigs
 from server.settings import Settings
 from server.sync.engine import SyncEngine
 from server.sync.http import RetryPolicy
+from server.tasks import cancel_and_wait
 
 log = logging.getLogger("jixiao")
 
@@ -50,9 +50,7 @@ class Runtime:
         await self.dispatcher.stop()
         await self.tail.stop()
         for task in self.tasks:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await cancel_and_wait(task)
         with using(self.db):
             await self.engine.stop()  # ends going syncs while the database is still open
         await self.db.close_connections()

@@ -38,6 +38,7 @@ from tortoise.transactions import in_transaction
 from server.db import using
 from server.models import OutboxConsumer, OutboxEvent, OutboxLease
 from server.outbox.store import StoredEvent, head, on_emit, read_after
+from server.tasks import cancel_and_wait
 
 log = logging.getLogger("jixiao.outbox")
 Handler = Callable[[StoredEvent], Awaitable[None]]
@@ -103,10 +104,7 @@ class Dispatcher:
 
     async def stop(self) -> None:
         self._stop_kicks()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await cancel_and_wait(self._task)
         with contextlib.suppress(Exception), using(self.db):
             # Hand the lease over at once instead of letting it lapse.
             await OutboxLease.filter(name=self.lease_name, holder=self.holder).delete()

@@ -24,6 +24,7 @@ from tortoise.context import TortoiseContext
 from server.db import using
 from server.events import FOLLOWERS
 from server.outbox.store import StoredEvent, head, on_emit, read_after
+from server.tasks import cancel_and_wait
 
 log = logging.getLogger("jixiao.outbox")
 RECENT = 256  # events kept in memory for subscribers that keep up
@@ -56,10 +57,7 @@ class Tail:
 
     async def stop(self) -> None:
         self._stop_kicks()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await cancel_and_wait(self._task)
 
     async def _run(self) -> None:
         while True:

@@ -33,6 +33,7 @@ from server.sync.checks import FactRow, RecordCheck, Rejected, employee_keys
 from server.sync.http import RetryPolicy, make_session
 from server.sync.redact import Redactor, describe
 from server.sync.store import resolve, store_facts, store_rejected
+from server.tasks import cancel_and_wait
 
 log = logging.getLogger("jixiao.sync")
 BATCH = 5000  # records per write; memory is one batch whatever the run size
@@ -153,9 +154,7 @@ class SyncEngine:
         try:
             return await self._collect(run, config, period, upload)
         finally:
-            beat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await beat
+            await cancel_and_wait(beat)
 
     async def _collect(
         self, run: SyncRun, config: ConnectorConfig, period: Period, upload: dict[str, Any] | None
