@@ -68,6 +68,7 @@ class FactsChanged:
     metrics: frozenset[str]
     start: date
     end: date
+    run_id: UUID | None = None  # the sync run that brought them (None: an upload's)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,25 @@ class PlanEvent:
 
 
 @dataclass(frozen=True)
+class ScoreEvent:
+    """A score was computed, frozen or reopened, or a plan's results were published.
+
+    ``employee_id`` is None for a plan-wide event (published); the position fields place the
+    score for each subscriber's policy check, like ``OrgChange``.
+    """
+
+    company_id: UUID
+    plan_id: UUID
+    kind: str  # ScoreEventKind
+    employee_id: UUID | None = None
+    department_id: UUID | None = None
+    manager_id: UUID | None = None
+    score_id: UUID | None = None
+    version: int = 0
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+@dataclass(frozen=True)
 class NotificationRequested:
     """A reminder or alert to hand to the ``jixiao_deliver_notification`` plugins."""
 
@@ -96,13 +116,14 @@ class NotificationRequested:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-DomainEvent = OrgChange | PlanEvent | FactsChanged | NotificationRequested
+DomainEvent = OrgChange | PlanEvent | FactsChanged | NotificationRequested | ScoreEvent
 # The name of each durable event in outbox_event.kind: stored data, never rename one.
 KINDS: dict[type[Any], str] = {
     OrgChange: "org.change",
     PlanEvent: "plan.event",
     FactsChanged: "facts.changed",
     NotificationRequested: "notification",
+    ScoreEvent: "score.event",
 }
 BY_KIND = {kind: cls for cls, kind in KINDS.items()}
 

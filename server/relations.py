@@ -186,6 +186,14 @@ RESOLVERS: dict[str, RelationResolver] = {
     "sync_run": COMPANY_WIDE,
     "quarantine": COMPANY_WIDE,
     "template": COMPANY_WIDE,
+    # Evaluation and scoring: each row is one person's, placed by (department, employee,
+    # manager) as kept on the row at assignment time.
+    "assignment": PERSON,
+    "actual": PERSON,
+    "evaluation": PERSON,
+    "score": PERSON,
+    "report": PERSON,
+    "scoring_settings": COMPANY_WIDE,
 }
 
 

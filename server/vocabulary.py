@@ -200,6 +200,11 @@ class AuditObjectType(StrEnum):
     PLAN_COMMENT = "plan_comment"
     CONNECTOR_CONFIG = "connector_config"
     SYNC_RUN = "sync_run"
+    ASSIGNMENT = "assignment"
+    ACTUAL = "actual"
+    EVALUATION = "evaluation"
+    SCORE = "score"
+    SCORING_SETTINGS = "scoring_settings"
 
 
 class AuditAction(StrEnum):
@@ -246,6 +251,20 @@ class AuditAction(StrEnum):
     CONNECTOR_CONFIG_TEST = "connector_config.test"
     SYNC_START = "sync.start"
     QUARANTINE_REPROCESS = "quarantine.reprocess"
+    ASSIGNMENT_CREATE = "assignment.create"
+    ASSIGNMENT_UPDATE = "assignment.update"
+    ASSIGNMENT_DELETE = "assignment.delete"
+    ACTUAL_RECORD = "actual.record"
+    ACTUAL_ANNOTATE = "actual.annotate"
+    ACTUAL_OVERRIDE = "actual.override"
+    EVALUATION_SAVE = "evaluation.save"
+    EVALUATION_SUBMIT = "evaluation.submit"
+    EVALUATION_REOPEN = "evaluation.reopen"
+    SCORE_FREEZE = "score.freeze"
+    SCORE_REOPEN = "score.reopen"
+    SCORE_PUBLISH = "score.publish"
+    SCORING_FORMULA_UPDATE = "scoring_formula.update"
+    SCORING_SETTINGS_UPDATE = "scoring_settings.update"
 
 
 def step_action(step: str) -> AuditAction:
@@ -317,15 +336,8 @@ OBJECT_ACTIONS: dict[str, frozenset[str]] = {
     "company": frozenset({"read", "update"}),
     "department": frozenset({"read", "read_inactive", "create", "update", "deactivate"}),
     "employee": frozenset(
-        {
-            "read",
-            "read_personal",
-            "read_inactive",
-            "create",
-            "update",
-            "deactivate",
-            "set_credentials",
-        }
+        {"read", "read_personal", "read_inactive", "create", "update", "deactivate"}
+        | {"set_credentials"}
     ),
     "role_assignment": frozenset({"read", "assign", "revoke"}),
     "audit_entry": frozenset({"read"}),
@@ -336,28 +348,20 @@ OBJECT_ACTIONS: dict[str, frozenset[str]] = {
     "metric_fact": frozenset({"read"}),
     "template": frozenset({"read", "create", "update", "delete"}),
     "plan": frozenset(
-        {
-            "read",
-            "read_published",
-            "create",
-            "update",
-            "review_edit",
-            "comment",
-            "submit",
-            "approve",
-            # approve, but only plans of one level (see PLAN_LEVELS and docs/plans.md)
-            "approve_company",
-            "approve_department",
-            "return",
-            "redraft",
-            "file",
-            "acknowledge",
-            "start_evaluation",
-            "finalize",
-            "close",
-            "progress",
-        }
+        {"read", "read_published", "create", "update", "review_edit", "comment", "submit"}
+        # approve, or approve only plans of one level (see PLAN_LEVELS and docs/plans.md)
+        | {"approve", "approve_company", "approve_department", "return", "redraft", "file"}
+        | {"acknowledge", "start_evaluation", "finalize", "close", "progress"}
     ),
+    # Evaluation and scoring (docs/policies.md): "assign" while the plan is active, "amend"
+    # once evaluation has started.
+    "assignment": frozenset({"read", "assign", "amend"}),
+    "actual": frozenset({"read", "record", "annotate", "override"}),
+    "evaluation": frozenset({"read", "self_evaluate", "manager_evaluate", "reopen"}),
+    # read: computed results at once; read_published: only after publishResults
+    "score": frozenset({"read", "read_published", "reopen", "publish", "preview"}),
+    "report": frozenset({"read", "rank"}),
+    "scoring_settings": frozenset({"read", "update"}),
 }
 RELATIONS = ("self", "team", "scope", "company")
 

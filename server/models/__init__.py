@@ -15,6 +15,18 @@ from server.models.plans import (
     PlanVersion,
     Template,
 )
+from server.models.results import (
+    Actual,
+    ActualBatch,
+    ActualRevision,
+    Assignment,
+    Evaluation,
+    ResultsRelease,
+    Score,
+    ScoreVersion,
+    ScoringFormula,
+    ScoringSettings,
+)
 from server.models.sync import ConnectorConfig, MetricFact, QuarantinedRecord, SyncRun
 
 MODEL_MODULES = [
@@ -24,15 +36,21 @@ MODEL_MODULES = [
     "server.models.sync",
     "server.models.plans",
     "server.models.outbox",
+    "server.models.results",
 ]
 
 __all__ = [
     "MODEL_MODULES",
+    "Actual",
+    "ActualBatch",
+    "ActualRevision",
+    "Assignment",
     "AuditEntry",
     "Company",
     "ConnectorConfig",
     "Department",
     "Employee",
+    "Evaluation",
     "Indicator",
     "MetricFact",
     "OutboxConsumer",
@@ -44,7 +62,12 @@ __all__ = [
     "PlanTransition",
     "PlanVersion",
     "QuarantinedRecord",
+    "ResultsRelease",
     "RoleAssignment",
+    "Score",
+    "ScoreVersion",
+    "ScoringFormula",
+    "ScoringSettings",
     "Session",
     "SyncRun",
     "Template",

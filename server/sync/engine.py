@@ -221,7 +221,9 @@ class SyncEngine:
             await config.save(update_fields=["cursor", "last_run_at", "updated_at"])
             if changed:
                 await emit(
-                    FactsChanged(run.company_id, frozenset(changed), period.start, period.end)
+                    FactsChanged(
+                        run.company_id, frozenset(changed), period.start, period.end, run.id
+                    )
                 )
         self._progress(run)
         return run
