@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from server.actuals.messages import MESSAGES as ACTUAL_MESSAGES
+from server.assignments.messages import MESSAGES as ASSIGNMENT_MESSAGES
+from server.evaluations.messages import MESSAGES as EVALUATION_MESSAGES
 from server.i18n_hints import hint_zh
+from server.reports.messages import MESSAGES as REPORT_MESSAGES
+from server.scoring.result_messages import MESSAGES as SCORE_MESSAGES
 
 SUPPORTED = ("en", "zh")
 
@@ -268,6 +273,12 @@ OBJECT_NAMES: dict[str, tuple[str, str]] = {
     "plan": ("plan", "计划"),
     "template": ("template", "模板"),
     "plan_comment": ("comment", "评论"),
+    "assignment": ("assignment", "指标分配"),
+    "actual": ("actual", "实际值"),
+    "evaluation": ("evaluation", "评估"),
+    "score": ("score", "得分"),
+    "report": ("report", "绩效报告"),
+    "scoring_settings": ("scoring settings", "评分设置"),
 }
 
 ACTION_NAMES: dict[str, tuple[str, str]] = {
@@ -294,7 +305,30 @@ ACTION_NAMES: dict[str, tuple[str, str]] = {
     "close": ("close", "关闭"),
     "review_edit": ("edit during review", "审阅时修改"),
     "comment": ("comment on", "评论"),
+    "amend": ("change after evaluation started", "评估开始后修改"),
+    "record": ("record", "录入"),
+    "annotate": ("annotate", "批注"),
+    "override": ("override", "覆盖"),
+    "self_evaluate": ("self-evaluate", "自评"),
+    "manager_evaluate": ("evaluate as manager", "上级评价"),
+    "reopen": ("reopen", "重新开放"),
+    "read_published": ("read published", "查看已发布"),
+    "publish": ("publish", "发布"),
+    "preview": ("preview", "预览"),
+    "rank": ("see the ranking of", "查看排名"),
 }
+
+# Evaluation and scoring keep their messages beside their code.
+for _table in (
+    ASSIGNMENT_MESSAGES,
+    ACTUAL_MESSAGES,
+    EVALUATION_MESSAGES,
+    SCORE_MESSAGES,
+    REPORT_MESSAGES,
+):
+    if set(_table) & set(MESSAGES):
+        raise RuntimeError(f"message keys defined twice: {sorted(set(_table) & set(MESSAGES))}")
+    MESSAGES.update(_table)
 
 
 def negotiate(accept_language: str | None) -> str:

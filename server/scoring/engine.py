@@ -32,9 +32,11 @@ A gate lowers the total to the smallest ``total_cap`` among the gates that fired
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from enum import StrEnum
+from functools import cached_property
 
 from server.indicators import HUNDRED, ScoringRule
 from server.scoring import messages as m
@@ -71,8 +73,17 @@ class IndicatorScore:
     contribution: Decimal | None = None  # exact weight / 100 × score
     reasons: tuple[ScoreReason, ...] = ()
     gate_cap: Decimal | None = None  # the total's cap when this indicator's gate fired
-    explanation_en: str = ""
-    explanation_zh: str = ""
+    # Writes the explanation in one language. Called only when one is read, and once per
+    # language: a recompute of a whole company scores far more than anyone reads.
+    explain: Callable[[str], str] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def explanation_en(self) -> str:
+        return self.explain("en") if self.explain else ""
+
+    @cached_property
+    def explanation_zh(self) -> str:
+        return self.explain("zh") if self.explain else ""
 
     def explanation(self, lang: str) -> str:
         return self.explanation_zh if lang == "zh" else self.explanation_en
@@ -283,32 +294,37 @@ def score_indicator(
     """One indicator's score under ``rule``, its weighted contribution and its explanation."""
     with localcontext(_CONTEXT):
         work = _Work()
-        notes = _note_params(rule)
-        shown = {
-            "target": "" if target is None else display(target),
-            "actual": "" if actual_or_rating is None else display(actual_or_rating),
-        }
-        work.params.update(shown, **notes)
         if actual_or_rating is None:
             work.reasons.append(ScoreReason.MISSING_ACTUAL)
             raw = None
         else:
             raw = _raw(rule, target, actual_or_rating, work)
+
+        def fill_params() -> None:
+            # Numbers are displayed only for an explanation that is read.
+            if "target" not in work.params:
+                work.params.setdefault("target", "" if target is None else display(target))
+                work.params.setdefault(
+                    "actual", "" if actual_or_rating is None else display(actual_or_rating)
+                )
+                work.params.update(_note_params(rule))
+
         if raw is None:
             missing = {ScoreReason.MISSING_ACTUAL, ScoreReason.MISSING_TARGET} & set(work.reasons)
-            texts = {
-                lang: m.text(m.NOTE_SEPARATOR, lang).join(
-                    m.reason_text(r, lang, **work.params) for r in work.reasons
-                )
-                for lang in LANGS
-            }
+
+            def explain_missing(lang: str) -> str:
+                fill_params()
+                with localcontext(_CONTEXT):
+                    return m.text(m.NOTE_SEPARATOR, lang).join(
+                        m.reason_text(r, lang, **work.params) for r in work.reasons
+                    )
+
             return IndicatorScore(
                 key=key,
                 weight=weight,
                 status=Status.MISSING if missing else Status.UNDEFINED,
                 reasons=tuple(work.reasons),
-                explanation_en=texts["en"],
-                explanation_zh=texts["zh"],
+                explain=explain_missing,
             )
         score = _limit(rule, raw, work)
         gate_cap = None
@@ -316,6 +332,12 @@ def score_indicator(
             work.reasons.append(ScoreReason.GATE)
             gate_cap = rule.gate.total_cap
         contribution = weight / HUNDRED * score
+
+        def explain_score(lang: str) -> str:
+            fill_params()
+            with localcontext(_CONTEXT):
+                return _explain(lang, work, raw, score, contribution, weight)
+
         return IndicatorScore(
             key=key,
             weight=weight,
@@ -325,8 +347,7 @@ def score_indicator(
             contribution=contribution,
             reasons=tuple(work.reasons),
             gate_cap=gate_cap,
-            explanation_en=_explain("en", work, raw, score, contribution, weight),
-            explanation_zh=_explain("zh", work, raw, score, contribution, weight),
+            explain=explain_score,
         )
 
 

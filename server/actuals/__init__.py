@@ -1,0 +1,1 @@
+"""Actuals: manual entry, connector values, annotations, overrides and their history."""

@@ -1,0 +1,1 @@
+"""Assignments: which indicators, targets and weights each person is measured on."""

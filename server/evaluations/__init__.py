@@ -1,0 +1,1 @@
+"""Self- and manager evaluations: draft, submitted, deadlines and reopening."""

@@ -1,0 +1,1 @@
+"""The employee report and the signed download links (XLSX, printable HTML)."""
