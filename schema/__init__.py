@@ -6,6 +6,10 @@ from strawberry import Schema
 from strawberry.extensions import DisableIntrospection, MaxTokensLimiter
 from strawberry.tools import merge_types
 
+from schema.actuals.mutations import ActualMutation
+from schema.actuals.queries import ActualQuery
+from schema.assignments.mutations import AssignmentMutation
+from schema.assignments.queries import AssignmentQuery
 from schema.audit import AuditQuery
 from schema.auth.schema import AuthMutation
 from schema.caching import cached_validation, limit_rules
@@ -15,6 +19,8 @@ from schema.connectors.subscriptions import ConnectorSubscription
 from schema.cost import QueryCostWithVariables
 from schema.error_log import JixiaoSchema
 from schema.errors import ERROR_ENUMS, ErrorFormatter
+from schema.evaluations.mutations import EvaluationMutation
+from schema.evaluations.queries import EvaluationQuery
 from schema.node import NodeQuery
 from schema.operation_name import RequireOperationName
 from schema.org.mutations import OrgMutation
@@ -24,18 +30,53 @@ from schema.plans.mutations import PlanMutation
 from schema.plans.queries import PlanQuery
 from schema.plans.subscriptions import PlanSubscription
 from schema.policy import PolicyMutation, PolicyQuery
+from schema.reports.mutations import ReportMutation
+from schema.reports.queries import ReportQuery
 from schema.scalars import SCALAR_OVERRIDES
+from schema.scores.mutations import ScoreMutation
+from schema.scores.queries import ScoreQuery
+from schema.scores.subscriptions import ScoreSubscription
+from schema.scoring.mutations import ScoringMutation
+from schema.scoring.queries import ScoringQuery
 from schema.websocket import FreshWebsocketCaller
 from server.settings import Settings
 
 Query = merge_types(
-    "Query", (OrgQuery, NodeQuery, PlanQuery, ConnectorQuery, AuditQuery, PolicyQuery)
+    "Query",
+    (
+        OrgQuery,
+        NodeQuery,
+        PlanQuery,
+        AssignmentQuery,
+        ActualQuery,
+        ConnectorQuery,
+        AuditQuery,
+        PolicyQuery,
+        ScoringQuery,
+        EvaluationQuery,
+        ReportQuery,
+        ScoreQuery,
+    ),
 )
 Subscription = merge_types(
-    "Subscription", (OrgSubscription, PlanSubscription, ConnectorSubscription)
+    "Subscription",
+    (OrgSubscription, PlanSubscription, ConnectorSubscription, ScoreSubscription),
 )
 Mutation = merge_types(
-    "Mutation", (AuthMutation, OrgMutation, PlanMutation, ConnectorMutation, PolicyMutation)
+    "Mutation",
+    (
+        AuthMutation,
+        OrgMutation,
+        PlanMutation,
+        AssignmentMutation,
+        ActualMutation,
+        ConnectorMutation,
+        PolicyMutation,
+        ScoringMutation,
+        EvaluationMutation,
+        ScoreMutation,
+        ReportMutation,
+    ),
 )
 
 

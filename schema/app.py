@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from plugins.manager import call_each_async
 from schema import build_schema
+from schema.downloads import download_route, hide_download_tokens
 from schema.http import JixiaoGraphQL
 from server.db import database_reachable, using
 from server.graphiql import GRAPHIQL_ASSET_DIR, GRAPHIQL_ASSET_PREFIX
@@ -86,7 +87,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         # No method list: the GraphQL view answers other methods itself with a JSON 405.
         Route("/graphql", graphql),
         WebSocketRoute("/graphql", graphql),
+        # Signed links to reports and sheets; the token in the path is kept out of the log.
+        download_route(holder),
     ]
+    hide_download_tokens()
     if settings.graphiql_enabled:
         routes.append(Mount(GRAPHIQL_ASSET_PREFIX, StaticFiles(directory=GRAPHIQL_ASSET_DIR)))
     app = Starlette(routes=routes, lifespan=lifespan)

@@ -31,6 +31,7 @@ GRAPHQL_TYPES: dict[str, str] = {
     AuditObjectType.TEMPLATE: "Template",
     AuditObjectType.CONNECTOR_CONFIG: "ConnectorConfig",
     AuditObjectType.SYNC_RUN: "SyncRun",
+    AuditObjectType.SCORE: "Score",
 }
 WITHOUT_GRAPHQL_TYPE = frozenset({AuditObjectType.SESSION, AuditObjectType.POLICY})
 

@@ -79,6 +79,9 @@ LIST_ESTIMATES: dict[str, int] = {
     "Template.indicators": 10,
     "Plan.indicators": 10,
     "PlanVersion.indicators": 10,
+    # Assignments: a person's handful of indicators, his few plans a year.
+    "Assignment.indicators": 10,
+    "Query.myAssignments": 10,
     "Scoring.bands": 5,
     "Plan.departments": 5,
     "Plan.versions": 20,
@@ -92,6 +95,15 @@ LIST_ESTIMATES: dict[str, int] = {
     "Connector.metrics": 10,
     "Connector.configFields": 10,
     "Query.metricFacts": 100,
+    # Actuals: a handful of changes per value (entries, syncs, notes, overrides).
+    "Actual.history": 10,
+    # Scores: a handful of indicators each, a frozen version per correction.
+    "Score.indicators": 10,
+    "Score.versions": 3,
+    "ScoreVersion.indicators": 10,
+    "Query.myScores": 20,
+    # Evaluations: one item per indicator of the person's assignment.
+    "Evaluation.items": 10,
 }
 
 

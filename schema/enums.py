@@ -11,7 +11,16 @@ from enum import EnumMeta
 
 import strawberry
 
+from schema.scores.enums import ScoreInputSource as _ScoreInputSource
 from server import vocabulary as v
+from server.reports.vocabulary import ReportFormat as _ReportFormat
+from server.reports.vocabulary import ReportSuggestionKind as _ReportSuggestionKind
+from server.scoring.engine import Status as _Status
+from server.scoring.messages import ScoreReason as _ScoreReason
+from server.scoring.vocabulary import ActualSource as _ActualSource
+from server.scoring.vocabulary import EvaluationKind as _EvaluationKind
+from server.scoring.vocabulary import EvaluationState as _EvaluationState
+from server.scoring.vocabulary import ScoreEventKind as _ScoreEventKind
 
 DESCRIPTIONS: dict[EnumMeta, str] = {
     v.Role: "A role; company-wide, or held over a department subtree (VP, DEPT_MANAGER).",
@@ -66,3 +75,54 @@ AuditObjectType = v.AuditObjectType
 AuditAction = v.AuditAction
 QuarantineReason = v.QuarantineReason
 PlanField = v.PlanField
+
+# The scoring engine's status of a score (server/scoring/engine.py, not the vocabulary: the
+# engine is pure and names its own outcomes).
+strawberry.enum(
+    _Status,
+    name="ScoreStatus",
+    description="OK: scored; INCOMPLETE: an input (an actual, a rating) is missing; UNDEFINED: "
+    "the inputs give no score (a zero target, a formula dividing by zero); MISSING: no input.",
+)
+ScoreStatus = _Status
+
+# Evaluations (server/scoring/vocabulary.py).
+for _enum, _description in (
+    (_EvaluationKind, "SELF: the employee's own evaluation; MANAGER: his manager's."),
+    (_EvaluationState, "A draft can change; a submitted evaluation only once reopened."),
+):
+    DESCRIPTIONS[_enum] = _description
+    strawberry.enum(_enum, description=_description)
+EvaluationKind = _EvaluationKind
+EvaluationState = _EvaluationState
+
+# Reports (server/reports/vocabulary.py).
+for _enum, _description in (
+    (_ReportFormat, "XLSX: a workbook (summary, indicators, trend); HTML: a printable page."),
+    (_ReportSuggestionKind, "Why the employee report suggests looking at something."),
+):
+    DESCRIPTIONS[_enum] = _description
+    strawberry.enum(_enum, description=_description)
+ReportFormat = _ReportFormat
+ReportSuggestionKind = _ReportSuggestionKind
+
+# Scores read back and their events (server/scoring/messages.py, server/scoring/vocabulary.py,
+# schema/scores/enums.py).
+for _enum, _description in (
+    (_ScoreReason, "Why an indicator or a total scored as it did, or why it has no score."),
+    (_ScoreEventKind, "What a score event announces."),
+    (_ScoreInputSource, "Where an indicator's value came from: an actual's source, or RATING."),
+):
+    DESCRIPTIONS[_enum] = _description
+    strawberry.enum(_enum, description=_description)
+ScoreReason = _ScoreReason
+ScoreEventKind = _ScoreEventKind
+ScoreInputSource = _ScoreInputSource
+
+# Actuals (server/scoring/vocabulary.py).
+DESCRIPTIONS[_ActualSource] = (
+    "Who or what set an actual: MANUAL (a manager's entry), CONNECTOR (a sync's metric facts), "
+    "OVERRIDE (a value in place of the connector's, with a reason)."
+)
+strawberry.enum(_ActualSource, description=DESCRIPTIONS[_ActualSource])
+ActualSource = _ActualSource

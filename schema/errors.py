@@ -85,6 +85,8 @@ def format_error(
         extensions["reason"] = original.reason.value
         if original.field:
             extensions["field"] = original.field
+        if "column" in original.params:  # where in a text field (a formula), 1-based
+            extensions["column"] = original.params["column"]
         if isinstance(original, RowErrors):  # a list input: every invalid row, each its own
             extensions["rows"] = [row_error(i, e, lang) for i, e in original.rows]
     elif original is None or isinstance(original, REQUEST_ERRORS):

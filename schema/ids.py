@@ -18,6 +18,10 @@ OBJECT_KEYS = {
     "AuditEntry": "audit_entry",
     "ConnectorConfig": "connector_config",
     "SyncRun": "sync_run",
+    "Assignment": "assignment",
+    "Actual": "actual",
+    "Score": "score",
+    "Evaluation": "evaluation",
 }
 
 

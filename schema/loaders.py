@@ -8,8 +8,11 @@ from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
+from schema.actuals.loaders import ActualLoaders
+from schema.assignments.loaders import AssignmentLoaders
 from schema.org.loaders import OrgLoaders
 from schema.plans.loaders import PlanLoaders
+from schema.scores.loaders import ScoreLoaders
 
 
 class Loaders:
@@ -17,7 +20,10 @@ class Loaders:
 
     def __init__(self, company_id: UUID) -> None:
         self.org = OrgLoaders(company_id)
+        self.actuals = ActualLoaders(company_id)
+        self.assignments = AssignmentLoaders(company_id)
         self.plans = PlanLoaders(company_id)
+        self.scores = ScoreLoaders(company_id)
 
 
 def peek(loader: DataLoader, key: Any) -> Any:

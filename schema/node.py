@@ -12,15 +12,23 @@ from strawberry import relay
 from strawberry.types import Info
 
 from schema import ids
+from schema.actuals.types import Actual
+from schema.assignments.types import Assignment
 from schema.audit import AuditEntry
 from schema.connectors.types import ConnectorConfig, QuarantinedRecord, SyncRun
+from schema.evaluations.types import Evaluation
 from schema.org.queries import company_node, role_assignment_node
 from schema.org.types import Department, Employee
 from schema.permissions import IsAuthenticated
 from schema.plans.types import Plan, PlanComment, Template
+from schema.scores.types import Score
+from server.actuals.reads import get_actual
+from server.assignments.access import get_assignment
 from server.audit import get_entry
 from server.errors import NotFound
+from server.evaluations import reads as evaluations
 from server.plans import comments, service, templates
+from server.scoring import results as score_results
 from server.services import collection, departments, employees
 
 
@@ -55,6 +63,10 @@ RESOLVERS: dict[str, Callable[[Info, UUID], Awaitable[relay.Node]]] = {
     "Template": _by(templates.get_template, Template.of),
     "Plan": _by(service.get_plan, Plan.of),
     "PlanComment": _by(comments.get_comment, PlanComment.of),
+    "Assignment": _by(get_assignment, Assignment.of),
+    "Actual": _by(get_actual, Actual.of),
+    "Score": _by(score_results.get_score, Score.of),
+    "Evaluation": _by(evaluations.get_evaluation, Evaluation.of),
 }
 
 

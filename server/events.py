@@ -261,9 +261,11 @@ org_events = Followers()
 plan_events = Followers()
 fact_events = Followers()
 notification_events = Followers()
+score_events = Followers()
 FOLLOWERS: dict[str, Followers] = {
     "org.change": org_events,
     "plan.event": plan_events,
     "facts.changed": fact_events,
     "notification": notification_events,
+    "score.event": score_events,
 }

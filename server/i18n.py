@@ -10,6 +10,7 @@ from server.evaluations.messages import MESSAGES as EVALUATION_MESSAGES
 from server.i18n_hints import hint_zh
 from server.reports.messages import MESSAGES as REPORT_MESSAGES
 from server.scoring.result_messages import MESSAGES as SCORE_MESSAGES
+from server.scoring.settings_messages import MESSAGES as SCORING_SETTINGS_MESSAGES
 
 SUPPORTED = ("en", "zh")
 
@@ -324,6 +325,7 @@ for _table in (
     ACTUAL_MESSAGES,
     EVALUATION_MESSAGES,
     SCORE_MESSAGES,
+    SCORING_SETTINGS_MESSAGES,
     REPORT_MESSAGES,
 ):
     if set(_table) & set(MESSAGES):

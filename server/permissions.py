@@ -102,6 +102,26 @@ PLAN_FINALIZE = Permission("plan", "finalize")
 PLAN_CLOSE = Permission("plan", "close")
 PLAN_PROGRESS = Permission("plan", "progress")
 
+ASSIGNMENT_READ = Permission("assignment", "read")
+ASSIGNMENT_ASSIGN = Permission("assignment", "assign")
+ASSIGNMENT_AMEND = Permission("assignment", "amend")
+
+ACTUAL_READ = Permission("actual", "read")
+ACTUAL_RECORD = Permission("actual", "record")
+ACTUAL_ANNOTATE = Permission("actual", "annotate")
+ACTUAL_OVERRIDE = Permission("actual", "override")
+
+SCORING_SETTINGS_READ = Permission("scoring_settings", "read")
+SCORING_SETTINGS_UPDATE = Permission("scoring_settings", "update")
+SCORE_PREVIEW = Permission("score", "preview")
+SCORE_READ = Permission("score", "read")  # computed results, at once
+SCORE_READ_PUBLISHED = Permission("score", "read_published")  # once publishResults is in effect
+SCORE_PUBLISH = Permission("score", "publish")
+SCORE_REOPEN = Permission("score", "reopen")  # reopen a frozen score, and freeze it again
+
+REPORT_READ = Permission("report", "read")
+REPORT_RANK = Permission("report", "rank")
+
 
 def plan_permission(action: str) -> Permission:
     """The permission for a plan workflow step or edit named by the state machine."""

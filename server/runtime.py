@@ -12,13 +12,16 @@ from tortoise.context import TortoiseContext
 
 from plugins.contract import Period
 from plugins.manager import PluginSet, load_plugins
+from server.actuals.consumer import facts_consumer
 from server.authz import PolicyStore
 from server.db import open_database, using
 from server.demo.load import load_demo
+from server.evaluations.start import start_due_evaluations
 from server.metrics import MetricRegistry
 from server.models import ConnectorConfig
 from server.outbox import Dispatcher, Tail, plugin_consumers
 from server.plans.templates import seed_all_companies
+from server.scoring.publishing import announce_due_releases
 from server.secrets import SecretBox
 from server.services.auth import AuthService
 from server.services.connectors import ConnectorConfigs
@@ -70,6 +73,16 @@ async def _scheduler(runtime: Runtime, interval: float) -> None:
                 await runtime.engine.run_due(datetime.now(UTC), month_to_date)
         except Exception:  # the scheduler must outlive any one bad tick
             log.exception("scheduled sync tick failed")
+        try:  # apart from the syncs: a failure of either leaves the other running
+            with using(runtime.db):
+                await start_due_evaluations(datetime.now(UTC))
+        except Exception:
+            log.exception("starting due evaluations failed")
+        try:  # results scheduled for a time that has come: their "published" event, once
+            with using(runtime.db):
+                await announce_due_releases(datetime.now(UTC))
+        except Exception:
+            log.exception("announcing due results releases failed")
 
 
 async def start_runtime(
@@ -123,6 +136,8 @@ async def start_runtime(
         # every start (and several processes starting at once) leaves one copy of each.
         await seed_all_companies()
     await runtime.tail.start()
+    # Connector facts become actuals (and scores) as they arrive, with the metrics in force.
+    runtime.dispatcher.register(facts_consumer(lambda: runtime.metrics))
     await runtime.dispatcher.prepare()
     if watch_policies if dispatch is None else dispatch:
         runtime.dispatcher.start()

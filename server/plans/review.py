@@ -27,6 +27,7 @@ from server.plans.access import PlanView, covered_departments, load_plan
 from server.plans.service import publish
 from server.plans.signoffs import fills, reset_signoffs
 from server.plans.versions import load_data
+from server.scoring.freezing import freeze_plan
 from server.vocabulary import OBJECT_ACTIONS, AuditAction, AuditObjectType, step_action
 
 
@@ -111,6 +112,9 @@ async def transition(
             if not data.indicators:
                 raise BadInput("required", field="indicators")
             await reset_signoffs(actor.authz, plan, covered)
+        if action == "finalize":
+            # The plan's scores freeze with it, in this transaction (server/scoring/freezing.py).
+            await freeze_plan(actor, plan.id)
         if action == "approve":
             await _approve(actor, plan, comment)
         else:

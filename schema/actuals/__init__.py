@@ -1,0 +1,1 @@
+"""The GraphQL face of actuals: bulk entry, connector values, annotations and overrides."""

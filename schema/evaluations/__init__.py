@@ -1,0 +1,1 @@
+"""GraphQL face of self- and manager evaluations."""
