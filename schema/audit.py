@@ -32,6 +32,11 @@ GRAPHQL_TYPES: dict[str, str] = {
     AuditObjectType.CONNECTOR_CONFIG: "ConnectorConfig",
     AuditObjectType.SYNC_RUN: "SyncRun",
     AuditObjectType.SCORE: "Score",
+    AuditObjectType.ASSIGNMENT: "Assignment",
+    AuditObjectType.ACTUAL: "Actual",
+    AuditObjectType.EVALUATION: "Evaluation",
+    # The settings are the company's: their entries are about the company.
+    AuditObjectType.SCORING_SETTINGS: "Company",
 }
 WITHOUT_GRAPHQL_TYPE = frozenset({AuditObjectType.SESSION, AuditObjectType.POLICY})
 

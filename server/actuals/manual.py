@@ -209,7 +209,8 @@ async def record_actuals(
                 await record(
                     actor,
                     AuditAction.ACTUAL_RECORD,
-                    AuditObjectType.ACTUAL,
+                    # One entry per batch and plan: it is about the plan's actuals.
+                    AuditObjectType.PLAN,
                     plan_id,
                     after={
                         "plan_id": plan_id,

@@ -19,6 +19,8 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from tortoise.expressions import Q
+
 from server.audit import Actor
 from server.errors import Conflict, Forbidden, NotFound
 from server.models import Assignment, Company, Evaluation, Plan, ResultsRelease
@@ -68,12 +70,31 @@ async def results_published(plan_id: UUID, now: datetime) -> bool:
 
 
 def hidden_from_caller(actor: Actor, row: Evaluation, published: bool) -> bool:
-    """The manager's evaluation of the caller himself, before the results are published."""
+    """The manager's evaluation of the caller himself before the results are published, and
+    any draft the caller may not write: a draft is its writers' own until submitted."""
+    if row.state == EvaluationState.DRAFT.value and not actor.authz.check(
+        WRITE_PERMISSION[EvaluationKind(row.kind)], position(row)
+    ):
+        return True
     return (
         row.kind == EvaluationKind.MANAGER.value
         and row.employee_id == actor.caller.employee_id
         and not published
     )
+
+
+def drafts_q(actor: Actor) -> Q:
+    """SQL for ``hidden_from_caller``'s draft rule: submitted rows, or drafts of a kind the
+    caller may write for that person."""
+    visible = Q(state=EvaluationState.SUBMITTED.value)
+    for kind, perm in WRITE_PERMISSION.items():
+        grant = actor.authz.scope(perm)
+        if grant.empty:
+            continue
+        writable = grant.q(department="department_id", owner="employee_id", manager="manager_id")
+        of_kind = Q(kind=kind.value)
+        visible |= of_kind if writable is None else Q(of_kind, writable)
+    return visible
 
 
 async def company_zone(company_id: UUID) -> ZoneInfo:

@@ -2,7 +2,9 @@
 
 Sight is the policy's ``evaluation:read`` on the person's position; lists filter by it in
 SQL. On top of it, the person evaluated sees the manager's evaluation of him only once the
-plan's results are published (``access.results_published``).
+plan's results are published (``access.results_published``), and a draft is seen only by
+those who may write it (the employee's own self-evaluation draft is not his manager's to
+read until he submits it).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from server.audit import Actor
 from server.errors import NotFound
 from server.evaluations.access import (
     EVALUATION_READ,
+    drafts_q,
     effective_deadline,
     hidden_from_caller,
     load_assignment,
@@ -89,6 +92,7 @@ async def list_evaluations(
     visible = grant.q(department="department_id", owner="employee_id", manager="manager_id")
     if visible is not None:
         query = query.filter(visible)
+    query = query.filter(drafts_q(actor))
     if not await results_published(plan.id, now or _now()):
         # Spelt out: "exclude(a=..., b=...)" negates each term on its own (NOT a AND NOT b).
         query = query.filter(

@@ -231,3 +231,50 @@ async def test_messages_in_chinese(api, make_company):
     assert "errors" not in submitted
     again = await api.gql(SAVE_SELF, {"a": assignment, "i": {}}, as_user=s.user("staff"), lang="zh")
     assert f"该评估已于 {today().isoformat()} 提交" in error(again)["message"]
+
+
+async def test_a_self_evaluation_draft_is_the_employees_own_until_submitted(api, make_company):
+    s = await make_company()
+    plan, assignment = await evaluating_plan(api, s)
+    staff, mgr = s.user("staff"), s.user("mgr")
+    listed = """query($p: ID!) { evaluations(planId: $p) { edges { node { kind state } } } }"""
+    saved = await api.gql(
+        SAVE_SELF, {"a": assignment, "i": {"overallComment": "还在想"}}, as_user=staff
+    )
+    assert saved["data"]["saveSelfEvaluation"]["state"] == "DRAFT"
+    # The manager neither reads the draft nor finds it in the plan's list; the author does.
+    unseen = await api.gql(READ, {"a": assignment, "k": "SELF"}, as_user=mgr)
+    assert unseen["data"]["evaluation"] is None
+    page = await api.gql(listed, {"p": plan["id"]}, as_user=mgr)
+    assert page["data"]["evaluations"]["edges"] == []
+    own = await api.gql(READ, {"a": assignment, "k": "SELF"}, as_user=staff)
+    assert own["data"]["evaluation"]["overallComment"] == "还在想"
+
+    await api.gql(SAVE_SELF, {"a": assignment, "i": {}, "s": True}, as_user=staff)
+    seen = await api.gql(READ, {"a": assignment, "k": "SELF"}, as_user=mgr)
+    assert seen["data"]["evaluation"]["state"] == "SUBMITTED"
+    page = await api.gql(listed, {"p": plan["id"]}, as_user=mgr)
+    assert [e["node"] for e in page["data"]["evaluations"]["edges"]] == [
+        {"kind": "SELF", "state": "SUBMITTED"}
+    ]
+
+
+async def test_the_person_one_reports_to_evaluates_him(api, make_company):
+    """A department manager is evaluated by his VP (``team``), not by himself."""
+    s = await make_company()
+    plan, _ = await evaluating_plan(api, s)
+    _, _, teamwork = keys(plan)
+    managers_own = await assign(api, s, plan, who="mgr")
+    rating = {"items": [{"indicatorKey": teamwork, "rating": 4}], "overallRating": 4}
+    himself = await api.gql(
+        SAVE_MANAGER, {"a": managers_own, "i": rating, "s": True}, as_user=s.user("mgr")
+    )
+    assert error(himself)["extensions"]["reason"] == "OWN_EVALUATION"
+    by_vp = await api.gql(
+        SAVE_MANAGER, {"a": managers_own, "i": rating, "s": True}, as_user=s.user("vpa")
+    )
+    assert by_vp["data"]["saveManagerEvaluation"]["state"] == "SUBMITTED", by_vp
+    other_vp = await api.gql(
+        SAVE_MANAGER, {"a": managers_own, "i": rating, "s": True}, as_user=s.user("vpb")
+    )
+    assert error(other_vp)["extensions"]["code"] == "NOT_FOUND"

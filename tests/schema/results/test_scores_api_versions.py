@@ -70,3 +70,34 @@ async def test_a_correction_is_a_new_version_and_the_old_one_stays(scene: Scene)
     assert new["reopenReason"] == "新客户数录入有误"
     assert new["reopenedBy"]["username"] == scene.sandbox.user("perf")
     assert [i["score"] for i in new["indicators"]] == ["120", "100"]
+
+
+async def test_the_employee_sees_no_half_done_correction(scene: Scene) -> None:
+    await scene.assign("staff")
+    await scene.actual("staff", scene.revenue, "12")
+    await scene.actual("staff", scene.customers, "5")
+    await recompute(scene.company_id, scene.plan_id)
+    score_id = encode("Score", (await scene.score("staff")).id)
+    for action in ("START_EVALUATION", "FINALIZE"):
+        assert "errors" not in await scene.step(action), action
+    publish = "mutation($p: ID!) { publishResults(planId: $p) { publishAt } }"
+    plan = encode("Plan", scene.plan_id)
+    assert "errors" not in await as_(scene, "perf", publish, {"p": plan})
+    mine = "query { myScores { total version } }"
+    assert (await as_(scene, "staff", mine, {}))["data"]["myScores"] == [
+        {"total": "122", "version": 1}
+    ]
+
+    await as_(scene, "perf", REOPEN, {"id": score_id, "r": "新客户数录入有误"})
+    await scene.actual("staff", scene.customers, "4")
+    await recompute(scene.company_id, scene.plan_id)
+    # Under correction: the manager sees the live 112, the employee nothing of it.
+    assert (await as_(scene, "mgr", SCORE, {"id": score_id}))["data"]["score"]["total"] == "112"
+    assert (await as_(scene, "staff", mine, {}))["data"]["myScores"] == []
+    hidden = await as_(scene, "staff", SCORE, {"id": score_id})
+    assert hidden["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+    await as_(scene, "perf", FREEZE, {"id": score_id})
+    assert (await as_(scene, "staff", mine, {}))["data"]["myScores"] == [
+        {"total": "112", "version": 2}
+    ]
