@@ -168,8 +168,8 @@ def released_q(now: datetime | None = None, plan: str = "plan") -> Q:
 
 def visible_scores_q(actor: Actor, now: datetime | None = None) -> Q | None:
     """SQL for the scores the caller may read (None: all of the company's): ``score:read``
-    at once, ``score:read_published`` once the plan's release is in effect and while the
-    score is frozen."""
+    at once, ``score:read_published`` once the plan's release is in effect, except while the
+    score is reopened for a correction."""
     columns = {"department": "department_id", "owner": "employee_id", "manager": "manager_id"}
     full_grant = actor.authz.scope(SCORE_READ)
     full = full_grant.q(**columns)
@@ -178,9 +178,9 @@ def visible_scores_q(actor: Actor, now: datetime | None = None) -> Q | None:
     published_grant = actor.authz.scope(SCORE_READ_PUBLISHED)
     if published_grant.empty:
         return full
-    # Frozen only: while a reopened score is being corrected its employee sees nothing of
-    # the half-done correction, only the next frozen version.
-    published = released_q(now) & Q(frozen=True)
+    # While a reopened score is being corrected (unfrozen after a first freeze) its employee
+    # sees nothing of the half-done correction, only the next frozen version.
+    published = released_q(now) & (Q(frozen=True) | Q(version=0))
     narrowed = published_grant.q(**columns)
     if narrowed is not None:
         published &= narrowed
