@@ -62,10 +62,16 @@ async def emit(*events: DomainEvent) -> None:
         db = OutboxEvent._meta.db
         if db.capabilities.dialect == "postgres":
             await db.execute_query("SELECT pg_advisory_xact_lock($1)", [ORDER_LOCK])
-        for event in events:
-            await OutboxEvent.create(
-                company_id=event.company_id, kind=KINDS[type(event)], payload=to_payload(event)
-            )
+        # One batched insert, in the order given (positions follow it); a recompute or a bulk
+        # entry announces a score per person.
+        await OutboxEvent.bulk_create(
+            [
+                OutboxEvent(
+                    company_id=event.company_id, kind=KINDS[type(event)], payload=to_payload(event)
+                )
+                for event in events
+            ]
+        )
     for kick in list(_kicks):
         kick()
 
