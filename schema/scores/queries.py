@@ -10,7 +10,7 @@ from schema.paging import page_info
 from schema.permissions import AUTH
 from schema.scores.types import Score, ScoreConnection, ScoreEdge
 from server.plans import service
-from server.scoring import publishing, results
+from server.scoring import publishing, results, snapshot
 
 
 @strawberry.type
@@ -55,4 +55,6 @@ class ScoreQuery:
         description="The caller's own scores he may read, across plans, newest plan first.",
     )
     async def my_scores(self, info: Info) -> list[Score]:
-        return [Score.of(r) for r in await publishing.my_scores(info.context.actor)]
+        rows = await publishing.my_scores(info.context.actor)
+        await snapshot.attach(rows)  # live scores are kept compact
+        return [Score.of(r) for r in rows]

@@ -186,10 +186,13 @@ class Evaluation(Model):
 class Score(Model):
     """The live (or frozen) score of one person in one plan; one row per (plan, employee).
 
-    ``inputs`` is the snapshot the score was computed from (rules, targets, weights, actuals
-    with provenance, ratings, formula version); ``result`` the engine's answer with its
-    explanations in both languages. While ``frozen`` nothing recomputes it; a reopened score
-    recomputes again until it is frozen as the next ``ScoreVersion``.
+    A frozen score keeps in ``inputs`` the snapshot it was computed from (rules, targets,
+    weights, actuals with provenance, ratings, formula version) and in ``result`` the engine's
+    answer with its explanations in both languages. A live score's inputs are the current
+    rows, so it stores only its figures and a digest (``inputs`` empty); read it through
+    ``server.scoring.snapshot.attach``, which rebuilds both from those rows. While ``frozen``
+    nothing recomputes it; a reopened score recomputes again until it is frozen as the next
+    ``ScoreVersion``.
     """
 
     id = fields.UUIDField(primary_key=True)

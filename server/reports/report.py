@@ -35,7 +35,7 @@ from server.reports.lines import (
 )
 from server.reports.messages import label
 from server.reports.suggestions import Period, Suggestion, suggestions_over
-from server.scoring import publishing
+from server.scoring import publishing, snapshot
 from server.scoring.settings import load_setup
 
 TREND_LENGTH = 6  # earlier periods shown
@@ -167,6 +167,7 @@ async def employee_report(
     )
     earlier.reverse()
     bands = (await load_setup(caller.company_id)).grade_bands
+    await snapshot.attach([*rows, *earlier[-1:]])  # live scores are kept compact
     units = await _units([*rows, *earlier[-1:]])
     department = await Department.get(id=employee.department_id).values_list("name", flat=True)
 

@@ -52,6 +52,14 @@ def compute_person(inputs: PersonInputs, setup: ScoringSetup) -> PersonScore:
     items = [
         score_indicator(i.rule, i.target, i.value, i.weight, key=i.key) for i in inputs.indicators
     ]
+    return compute_scored(items, inputs.manager_rating, setup)
+
+
+def compute_scored(
+    items: list[IndicatorScore], manager_rating: int | None, setup: ScoringSetup
+) -> PersonScore:
+    """``compute_person`` from indicators already scored (a recompute scores each distinct
+    rule, target and value once and shares the result between the people who have it)."""
     indicators = total_of(items, setup.grade_bands)
     formula = setup.formula
     if formula is None:
@@ -68,8 +76,8 @@ def compute_person(inputs: PersonInputs, setup: ScoringSetup) -> PersonScore:
         values[INDICATORS] = indicators.exact
     elif INDICATORS in formula.components:
         missing.append(INDICATORS)
-    if inputs.manager_rating is not None:
-        values[MANAGER_RATING] = Decimal(inputs.manager_rating) * RATING_SCALE
+    if manager_rating is not None:
+        values[MANAGER_RATING] = Decimal(manager_rating) * RATING_SCALE
     elif MANAGER_RATING in formula.components:
         missing.append(MANAGER_RATING)
     if missing:

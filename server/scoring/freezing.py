@@ -34,7 +34,7 @@ from server.events import ScoreEvent
 from server.models import AuditEntry, Score
 from server.outbox import emit
 from server.permissions import SCORE_REOPEN
-from server.scoring import sql
+from server.scoring import snapshot, sql
 from server.scoring.recompute import events, refresh
 from server.scoring.results import get_score, position
 from server.scoring.vocabulary import ScoreEventKind
@@ -52,7 +52,7 @@ async def freeze_plan(actor: Actor, plan_id: UUID) -> int:
         written = await refresh(company_id, plan_id, freeze=True)
         now = datetime.now(UTC)
         await insert_versions(
-            [(uuid4(), w.score_id) for w in written], actor.caller.employee_id, now
+            [(uuid4(), i) for i in written.score_ids()], actor.caller.employee_id, now
         )
         if written:
             # One entry for the plan's scores: the FINALIZE entry beside it says why.
@@ -108,7 +108,7 @@ async def reopen_score(actor: Actor, score_id: UUID, reason: str) -> Score:
         )
         computed = events(row.company_id, row.plan_id, ScoreEventKind.COMPUTED, written)
         await emit(reopen, *computed)
-    return await Score.get(id=row.id)
+    return await _as_read(row.id)
 
 
 async def _last_reopen(row: Score) -> tuple[str, UUID | None]:
@@ -168,4 +168,11 @@ async def freeze_score(actor: Actor, score_id: UUID) -> Score:
             await emit(*events(row.company_id, row.plan_id, ScoreEventKind.FROZEN, written))
     except IntegrityError as exc:  # the version exists: a concurrent freeze committed it
         raise Conflict("score_frozen", version=row.version + 1) from exc
-    return await Score.get(id=row.id)
+    return await _as_read(row.id)
+
+
+async def _as_read(score_id: UUID) -> Score:
+    """The score as readers see it (a live one with its snapshot attached)."""
+    row = await Score.get(id=score_id)
+    await snapshot.attach([row])
+    return row

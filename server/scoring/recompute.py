@@ -2,13 +2,20 @@
 (assignments, actuals, evaluations, formulas) calls, inside its own transaction.
 
 A recompute costs a constant number of statements for any number of people: the setup, the
-inputs (three, see loading.py), the stored scores' digests (one), one upsert of what changed,
-and the events. It writes only what changed: each person's ``Source`` is digested with the
-setup (``salt``) first, and only a person whose digest differs from his stored score's is
-scored, serialized and written; a second recompute with nothing new writes nothing and
-returns 0. Frozen scores are skipped when read and, should one freeze meanwhile, by the
-upsert's own ``WHERE frozen = false``. A removed assignment takes its score with it (the
-foreign key cascades); a person without an assignment has no score.
+inputs with the stored scores' digests (one, see loading.py; a second on PostgreSQL for
+assignments new to the process), the writes of what changed (per ``CHUNK`` people at most an
+update of those who have a score and an insert of the others, see writes.py; each chunk is
+written while the next is scored), and the events. It writes
+only what changed: each person's ``Source`` is digested with the setup (``salt``) first, and
+only a person whose digest differs from his stored score's is scored and written; a second
+recompute with nothing new writes nothing and returns 0. Frozen scores are skipped when read
+and, should one freeze meanwhile, by the writes' own ``WHERE frozen = false``. A removed
+assignment takes its score with it (the foreign key cascades); a person without an
+assignment has no score.
+
+A live score is written compact (``snapshot.LiveResult``: its numbers and digest, no
+snapshot, see snapshot.py), which is what makes a plan-wide recompute of 10,000 people cost
+about a second; freezing (``freeze=True``) writes the full snapshot and explanations.
 
 Events (``ScoreEvent``, kind COMPUTED, through the outbox in the caller's transaction): one
 per changed person while at most ``PLAN_WIDE_AFTER`` changed, else one plan-wide event
@@ -20,13 +27,14 @@ event on (server/outbox/store.py).
 
 from __future__ import annotations
 
+import asyncio
 import gc
-from collections.abc import Collection, Iterator
+from collections.abc import Awaitable, Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from tortoise.transactions import in_transaction
 
@@ -35,27 +43,25 @@ from server.models.fields import to_units
 from server.outbox import emit
 from server.scoring import settings as scoring_settings
 from server.scoring import snapshot, sql
-from server.scoring.compute import compute_person
+from server.scoring.compute import PersonScore, compute_scored
+from server.scoring.engine import IndicatorScore, score_indicator
 from server.scoring.inputs import ScoringSetup
-from server.scoring.loading import Builder, load_sources
+from server.scoring.loading import VALUE_PLACES, Source, load_sources
+from server.scoring.snapshot_text import FrozenTexts
+from server.scoring.specs import Spec
 from server.scoring.vocabulary import ScoreEventKind
-from server.scoring.writes import Written, upsert_scores
+from server.scoring.writes import Written, WrittenRows, upsert_scores
 
 PLAN_WIDE_AFTER = 100  # more changed scores than this: one plan-wide event
+CHUNK = 2000  # people scored, then written while the next are scored
 TOTAL_PLACES = 6  # Score.total's ScaledDecimalField places
 # Below this many people the collector's pauses cost nothing worth avoiding.
 _GC_PAUSE_FROM = 1000
 
 
-@dataclass(frozen=True)
-class Stored:
-    frozen: bool
-    digest: str | None
-
-
 def salt(setup: ScoringSetup) -> str:
     """What besides the inputs decides a result: the grade bands, the formula (its version
-    and text) and the snapshot's format."""
+    and text) and the result's format."""
     formula = setup.formula
     return repr(
         (
@@ -67,27 +73,69 @@ def salt(setup: ScoringSetup) -> str:
     )
 
 
-async def _stored(
-    company_id: UUID, plan_id: UUID, employee_ids: Collection[UUID] | None
-) -> dict[str, Stored]:
-    name = sql.dialect(sql.client())
-    digest = "\"result\" ->> 'digest'" if name == "postgres" else "\"result\" ->> '$.digest'"
-    statement = (
-        f'SELECT "employee_id", "frozen", {digest} FROM "score" '
-        'WHERE "company_id" = ? AND "plan_id" = ?'
-    )
-    params: list[Any] = [sql.uuid_param(company_id, name), sql.uuid_param(plan_id, name)]
-    if employee_ids is not None:
-        statement += " AND " + sql.ids_in("employee_id", name)
-        params.append(sql.ids_param(list(employee_ids), name))
-    return {str(r[0]): Stored(bool(r[1]), r[2]) for r in await sql.fetch(statement, params)}
+class Scorer:
+    """Scores people under one setup, each distinct (indicator, value) once: the people of a
+    plan share their assignment's ``Spec`` objects, and many share a value (a count, a
+    rating, none yet), so they share the engine's answer too, explanations included (written
+    at most once per language). People with the very same answers share their score."""
+
+    def __init__(self, setup: ScoringSetup) -> None:
+        self.setup = setup
+        self._items: dict[tuple[Spec, Any], IndicatorScore] = {}
+        self._people: dict[tuple[Any, ...], PersonScore] = {}
+
+    def _item(self, spec: Spec, found: Any, value: Decimal | None) -> IndicatorScore:
+        item = self._items[(spec, found)] = score_indicator(
+            spec.rule, spec.target, value, spec.weight, key=spec.key
+        )
+        return item
+
+    def score(self, source: Source) -> PersonScore:
+        """What ``compute_person(loading.inputs_of(source), setup)`` says, for less."""
+        units = {r[0]: r[1] for r in sql.as_json(source.values) or ()}
+        ratings, overall = source.ratings()
+        rated = source.evaluation is not None
+        known = self._items
+        items: list[IndicatorScore] = []
+        for spec in source.specs.items:
+            if spec.qualitative:
+                rating = (ratings.get(spec.key) or {}).get("rating") if rated else None
+                found: Any = None if rating is None else str(rating)
+                item = known.get((spec, found))
+                if item is None:
+                    item = self._item(spec, found, None if found is None else Decimal(found))
+            else:
+                found = units.get(spec.key)
+                item = known.get((spec, found))
+                if item is None:
+                    # As loading.inputs_of reads it (from_units), the same digits and places.
+                    value = None if found is None else Decimal(found).scaleb(-VALUE_PLACES)
+                    item = self._item(spec, found, value)
+            items.append(item)
+        # The items are kept in ``_items``: their ids stand for them while this scorer lives.
+        key = (*map(id, items), overall)
+        person = self._people.get(key)
+        if person is None:
+            person = self._people[key] = compute_scored(items, overall, self.setup)
+        return person
+
+
+def _units(value: Decimal | None) -> int | None:
+    """A total (2 places) as the column's units."""
+    if value is None:
+        return None
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent >= -TOTAL_PLACES and value.adjusted() < 12:
+        return int(value.scaleb(TOTAL_PLACES))  # exact: no digit is dropped
+    return to_units(value, TOTAL_PLACES)
 
 
 @contextmanager
 def _collector_paused(count: int) -> Iterator[None]:
     """Scoring thousands of people allocates millions of small objects, and the cyclic
     collector's full passes over them cost more than the scoring itself (3x measured at
-    10,000 people). The block it guards never awaits, so no other task runs meanwhile."""
+    10,000 people). The block it guards awaits only its own writes (a second or so in all);
+    other tasks that run meanwhile free their objects by reference counting as ever."""
     if count < _GC_PAUSE_FROM or not gc.isenabled():
         yield
         return
@@ -98,6 +146,81 @@ def _collector_paused(count: int) -> Iterator[None]:
         gc.enable()
 
 
+class _Batch:
+    """The rows to write (``writes.ROW``) of people scored under one setup: those without a
+    score and those with a live one whose digest moved (every live one with ``freeze``)."""
+
+    def __init__(self, setup: ScoringSetup, freeze: bool) -> None:
+        self.seasoning = salt(setup).encode()
+        self.freeze = freeze
+        self.scorer = Scorer(setup)
+        self.live = snapshot.LiveResult(setup)
+        formula = None if setup.formula is None else setup.formula.expression
+        self.texts = FrozenTexts(formula, snapshot.bands_json(setup.grade_bands))
+
+    def rows(self, sources: Sequence[Source]) -> tuple[list[tuple[Any, ...]], ...]:
+        new: list[tuple[Any, ...]] = []
+        known: list[tuple[Any, ...]] = []
+        for source in sources:
+            found = source.stored
+            if found is not None and found[0]:
+                continue
+            digest = source.digest(self.seasoning)
+            if not self.freeze and found is not None and found[1] == digest:
+                continue
+            score = self.scorer.score(source)
+            inputs: str | None = None
+            if self.freeze:
+                inputs = self.texts.inputs(source)
+                text = self.texts.result(score, digest)
+            else:
+                text = self.live.text(score, digest)
+            grade = score.grade
+            (new if found is None else known).append(
+                (
+                    *source.place[:4],
+                    score.status.value,
+                    _units(score.total),
+                    _units(score.indicators.total),
+                    None if grade is None else grade.key,
+                    score.formula_version,
+                    inputs,
+                    text,
+                )
+            )
+        return new, known
+
+
+Write = Callable[[list[tuple[Any, ...]], list[tuple[Any, ...]]], Awaitable[WrittenRows]]
+
+
+async def _score_and_write(
+    sources: list[Source], setup: ScoringSetup, freeze: bool, write: Write
+) -> WrittenRows:
+    """Score ``CHUNK`` people at a time and write each chunk while scoring the next: the
+    database works on one while Python scores the other (one write in flight at a time, on
+    the caller's connection)."""
+    batch = _Batch(setup, freeze)
+    written: list[WrittenRows] = []
+    pending: asyncio.Future[WrittenRows] | None = None
+    try:
+        for start in range(0, len(sources), CHUNK):
+            new, known = batch.rows(sources[start : start + CHUNK])
+            if pending is not None:
+                written.append(await pending)
+                pending = None
+            if new or known:
+                pending = asyncio.ensure_future(write(new, known))
+                await asyncio.sleep(0)  # the write sends its statement
+        if pending is not None:
+            written.append(await pending)
+            pending = None
+    finally:
+        if pending is not None:  # scoring failed: the write ends before the transaction does
+            await asyncio.gather(pending, return_exceptions=True)
+    return WrittenRows.joined(written)
+
+
 async def refresh(
     company_id: UUID,
     plan_id: UUID,
@@ -105,62 +228,28 @@ async def refresh(
     *,
     freeze: bool = False,
     expected_version: int | None = None,
-) -> list[Written]:
+) -> WrittenRows:
     """Score the plan's live scores again and write those that changed; with ``freeze``,
-    write every live one (explanations included) as its next frozen version instead
-    (``expected_version``: only a live score at that version). Returns the rows written."""
+    write every live one (snapshot and explanations included) as its next frozen version
+    instead (``expected_version``: only a live score at that version). Returns the rows
+    written."""
     setup = await scoring_settings.load_setup(company_id)
-    sources = await load_sources(company_id, plan_id, employee_ids)
+    sources = await load_sources(company_id, plan_id, employee_ids, snapshot=freeze, stored=True)
     if not sources:
-        return []
-    stored = await _stored(company_id, plan_id, employee_ids)
-    seasoning = salt(setup)
-    bands = snapshot.bands_json(setup.grade_bands)
-    builder = Builder()
-    rows: list[tuple[Any, ...]] = []
+        return WrittenRows([])
+    now = datetime.now(UTC)
+
+    def write(new: list[tuple[Any, ...]], known: list[tuple[Any, ...]]) -> Awaitable[WrittenRows]:
+        return upsert_scores(
+            company_id, plan_id, new, known, now, freeze=freeze, expected_version=expected_version
+        )
+
     with _collector_paused(len(sources)):
-        for source in sources:
-            found = stored.get(str(source.assignment[1]))
-            if found is not None and found.frozen:
-                continue
-            digest = source.digest(seasoning)
-            if not freeze and found is not None and found.digest == digest:
-                continue
-            inputs = builder.inputs(source)
-            score = compute_person(inputs, setup)
-            result = snapshot.result_json(score, setup, digest, bands)
-            if freeze:
-                result["explanations"] = snapshot.explanations_json(score)
-            rows.append(
-                (
-                    uuid4(),
-                    inputs.assignment_id,
-                    inputs.employee_id,
-                    inputs.department_id,
-                    inputs.manager_id,
-                    score.status.value,
-                    None if score.total is None else to_units(score.total, TOTAL_PLACES),
-                    None
-                    if score.indicators.total is None
-                    else to_units(score.indicators.total, TOTAL_PLACES),
-                    None if score.grade is None else score.grade.key,
-                    score.formula_version,
-                    sql.dumps(inputs.to_json()),
-                    sql.dumps(result),
-                )
-            )
-    return await upsert_scores(
-        company_id,
-        plan_id,
-        rows,
-        datetime.now(UTC),
-        freeze=freeze,
-        expected_version=expected_version,
-    )
+        return await _score_and_write(sources, setup, freeze, write)
 
 
 def events(
-    company_id: UUID, plan_id: UUID, kind: ScoreEventKind, written: list[Written]
+    company_id: UUID, plan_id: UUID, kind: ScoreEventKind, written: Sequence[Written]
 ) -> list[ScoreEvent]:
     """One event per written score, or one plan-wide event past ``PLAN_WIDE_AFTER``."""
     if not written:

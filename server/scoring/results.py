@@ -7,7 +7,8 @@ Anything else, or another company's score, is NOT_FOUND.
 
 What a row means is server/scoring/snapshot.py's: ``snapshot.items(row)`` for the stored
 numbers, ``snapshot.explanation(row, lang, frozen=row.frozen)`` for the words, and the same
-for each ``ScoreVersion`` (always frozen).
+for each ``ScoreVersion`` (always frozen). A live score is kept compact: the rows returned
+here have their snapshot attached (``snapshot.attach``, three statements for a page).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from server.audit import Actor
 from server.errors import NotFound
 from server.models import Score, ScoreVersion
 from server.paging import Page, after_filter, check_first, encode_cursor
+from server.scoring import snapshot
 from server.scoring.publishing import visible_scores_q
 
 
@@ -48,6 +50,7 @@ async def list_scores(
         query = query.filter(cursor)
     rows = await query.order_by("employee_id", "id").limit(first + 1)
     page = rows[:first]
+    await snapshot.attach(page)
     return Page(page, [encode_cursor(str(r.employee_id), r.id) for r in page], len(rows) > first)
 
 
@@ -60,6 +63,7 @@ async def get_score(actor: Actor, score_id: UUID) -> Score:
     row = await query.first()
     if row is None:
         raise NotFound("score")
+    await snapshot.attach([row])
     return row
 
 

@@ -46,11 +46,13 @@ def numbered(sql: str, dialect_name: str) -> str:
     return "".join(out)
 
 
-def ids_in(column: str, dialect_name: str) -> str:
-    """A filter on ``column`` by one list parameter (``ids_param``)."""
+def ids_in(column: str, dialect_name: str, table: str = "") -> str:
+    """A filter on ``column`` (of ``table`` when given) by one list parameter
+    (``ids_param``)."""
+    name = f'{table}."{column}"' if table else f'"{column}"'
     if dialect_name == "postgres":
-        return f'"{column}" = ANY(?::uuid[])'
-    return f'"{column}" IN (SELECT value FROM json_each(?))'
+        return f"{name} = ANY(?::uuid[])"
+    return f"{name} IN (SELECT value FROM json_each(?))"
 
 
 def ids_param(ids: Collection[UUID], dialect_name: str) -> Any:

@@ -1,15 +1,19 @@
 """The score pipeline's writes: bulk statements, never one per score.
 
-PostgreSQL takes any number of rows in one statement (one array parameter per column);
-SQLite in one statement per ``SQLITE_ROWS`` rows of plain bound values (measured: a JSON
-array of 10,000 rows cost SQLite 5x more to take apart than binding them).
+A recompute knows which people already have a score (it read their digests), so each chunk
+of people it scores (``recompute.CHUNK``) is written in two statements at most:
 
-``upsert_scores`` inserts new scores and updates changed live ones, keyed by the unique
-(plan, employee): ``INSERT ... ON CONFLICT DO UPDATE ... WHERE frozen = false``, the same
-syntax on SQLite and PostgreSQL. The ``WHERE`` is the database's own guard that a frozen
-score is never written by a recompute, even one that read the row before it was frozen:
-PostgreSQL re-checks it on the locked, committed row. ``RETURNING`` says which rows were
-really written (the events name exactly those).
+- ``UPDATE ... FROM`` the rows of people who have one: PostgreSQL takes the rows as one array
+  parameter per column (``unnest``), SQLite as ``VALUES`` lists of plain bound values, as
+  many rows per statement as ``SQLITE_VALUES`` allows (a JSON array of 10,000 rows costs
+  SQLite 5x more to take apart than binding them). ``WHERE frozen = false`` is the
+  database's own guard that a frozen score is never written by a recompute, even one that
+  read the row before it was frozen: PostgreSQL re-checks it on the locked, committed row.
+- ``INSERT ... ON CONFLICT DO UPDATE ... WHERE frozen = false`` for the others, keyed by the
+  unique (plan, employee): a score another writer inserted meanwhile is updated instead.
+
+``RETURNING`` says which rows were really written (the events name exactly those); they are
+turned into ``Written`` only when read (a plan-wide recompute reads just how many).
 
 ``insert_versions`` copies just-frozen scores into ``ScoreVersion`` inside the database; the
 unique (score, version) there is what makes a second freeze of the same version fail.
@@ -17,17 +21,16 @@ unique (score, version) there is what makes a second freeze of the same version 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-from uuid import UUID
+from typing import Any, overload
+from uuid import UUID, uuid4
 
 from server.scoring import sql
 
-# One row per score to write, in this order.
+# One row per score to write, in this order; ``inputs`` None: a live score's (none kept).
 ROW = (
-    "id",
     "assignment_id",
     "employee_id",
     "department_id",
@@ -40,25 +43,13 @@ ROW = (
     "inputs",
     "result",
 )
-_PG_TYPES = (
-    "uuid",
-    "uuid",
-    "uuid",
-    "uuid",
-    "uuid",
-    "text",
-    "bigint",
-    "bigint",
-    "text",
-    "int",
-    "text",
-    "text",
-)
-_UPDATED = (*ROW[1:], "computed_at")
+_PG_TYPES = ("uuid", "uuid", "uuid", "uuid", "text", "bigint", "bigint", "text", "int", "text")
 _COLUMNS = ", ".join(
-    f'"{c}"'
-    for c in (*ROW[:1], "company_id", "plan_id", *ROW[1:], "version", "frozen", "computed_at")
+    f'"{c}"' for c in ("id", "company_id", "plan_id", *ROW, "version", "frozen", "computed_at")
 )
+_RETURNING = ("id", "employee_id", "department_id", "manager_id", "version")
+# SQLite binds at most 32766 values per statement: its statements take as many rows as fit.
+SQLITE_VALUES = 30000
 
 
 @dataclass(frozen=True)
@@ -72,102 +63,203 @@ class Written:
     version: int
 
 
-# SQLite binds at most 32766 values per statement: its upsert takes this many rows at once.
-SQLITE_ROWS = 30000 // (len(ROW) + 5)
+class WrittenRows(Sequence[Written]):
+    """The rows a write returned, each made a ``Written`` when read."""
 
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        self._rows = rows
 
-def _conflict(dialect: str, freeze: bool, expected: bool) -> str:
-    sets = [f'"{c}" = excluded."{c}"' for c in _UPDATED]
-    if freeze:
-        sets += ['"frozen" = excluded."frozen"', '"version" = "score"."version" + 1']
-    live = '"score"."frozen" = ' + ("false" if dialect == "postgres" else "0")
-    if expected:
-        live += ' AND "score"."version" = ?'
-    return (
-        f'ON CONFLICT ("plan_id", "employee_id") DO UPDATE SET {", ".join(sets)} '
-        f"WHERE {live} "
-        'RETURNING "id", "employee_id", "department_id", "manager_id", "version"'
-    )
+    def __len__(self) -> int:
+        return len(self._rows)
 
+    def __iter__(self) -> Iterator[Written]:
+        return (self._one(r) for r in self._rows)
 
-def _postgres_sql(freeze: bool, expected: bool) -> str:
-    """One statement for any number of rows: one array parameter per column."""
-    values = (
-        'u."id", ?::uuid, ?::uuid, '
-        + ", ".join(f'u."{c}"' for c in ROW[1:10])
-        + ', u."inputs"::jsonb, u."result"::jsonb, ?::int, ?::boolean, ?::timestamptz'
-    )
-    arrays = ", ".join(f"?::{t}[]" for t in _PG_TYPES)
-    names = ", ".join(f'"{c}"' for c in ROW)
-    return (
-        f'INSERT INTO "score" ({_COLUMNS}) SELECT {values} '
-        f"FROM unnest({arrays}) AS u({names}) {_conflict('postgres', freeze, expected)}"
-    )
+    @overload
+    def __getitem__(self, index: int) -> Written: ...
 
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Written]: ...
 
-def _sqlite_sql(count: int, freeze: bool, expected: bool) -> str:
-    """Plain bound rows (a JSON array of them costs SQLite 5x more to take apart)."""
-    row = "(" + ", ".join(["?"] * (len(ROW) + 5)) + ")"
-    values = ", ".join([row] * count)
-    return (
-        f'INSERT INTO "score" ({_COLUMNS}) VALUES {values} {_conflict("sqlite", freeze, expected)}'
-    )
+    def __getitem__(self, index: int | slice) -> Written | Sequence[Written]:
+        if isinstance(index, slice):
+            return [self._one(r) for r in self._rows[index]]
+        return self._one(self._rows[index])
 
+    @staticmethod
+    def joined(parts: Sequence[WrittenRows]) -> WrittenRows:
+        return WrittenRows([r for part in parts for r in part._rows])
 
-def _written(rows: list[tuple[Any, ...]]) -> list[Written]:
-    return [
-        Written(
+    def score_ids(self) -> list[Any]:
+        """The written scores' ids as the backend returned them (none made a ``Written``)."""
+        return [r[0] for r in self._rows]
+
+    @staticmethod
+    def _one(r: tuple[Any, ...]) -> Written:
+        return Written(
             sql.as_uuid(r[0]),
             sql.as_uuid(r[1]),
             sql.as_uuid(r[2]),
             sql.as_optional_uuid(r[3]),
             int(r[4]),
         )
-        for r in rows
-    ]
+
+
+_LIVE = tuple(c for c in ROW if c != "inputs")  # what an update of a live score sends
+
+
+def _update_sql(dialect: str, freeze: bool, expected: bool, count: int) -> str:
+    """Parameters in the text's order: ``computed_at``, the rows, company, plan (and the
+    expected version)."""
+    columns = ROW if freeze else _LIVE
+    if dialect == "postgres":
+        ref = {c: f'u."{c}"' for c in columns}
+        ref["result"] += "::jsonb"
+        if freeze:
+            ref["inputs"] += "::jsonb"
+        types = dict(zip(ROW, (*_PG_TYPES, "text"), strict=True))
+        arrays = ", ".join(f"?::{types[c]}[]" for c in columns)
+        names = ", ".join(f'"{c}"' for c in columns)
+        source = f"unnest({arrays}) AS u({names})"
+        true, false = "true", "false"
+    else:
+        ref = {c: f"u.column{n}" for n, c in enumerate(columns, start=1)}
+        row = "(" + ", ".join(["?"] * len(columns)) + ")"
+        source = f"(VALUES {', '.join([row] * count)}) AS u"
+        true, false = "1", "0"
+    sets = [f'"{c}" = {ref[c]}' for c in columns if c != "employee_id"]
+    if freeze:
+        sets += [f'"frozen" = {true}', '"version" = "score"."version" + 1']
+    else:
+        sets.append("\"inputs\" = '{}'")
+    guard = ' AND "score"."version" = ?' if expected else ""
+    returning = ", ".join(f'"score"."{c}"' for c in _RETURNING)
+    return (
+        f'UPDATE "score" SET {", ".join(sets)}, "computed_at" = ? FROM {source} '
+        'WHERE "score"."company_id" = ? AND "score"."plan_id" = ? '
+        f'AND "score"."employee_id" = {ref["employee_id"]} AND "score"."frozen" = {false}'
+        f"{guard} RETURNING {returning}"
+    )
+
+
+def _conflict(dialect: str, freeze: bool, expected: bool) -> str:
+    sets = [f'"{c}" = excluded."{c}"' for c in (*ROW, "computed_at") if c != "employee_id"]
+    if freeze:
+        sets += ['"frozen" = excluded."frozen"', '"version" = "score"."version" + 1']
+    live = '"score"."frozen" = ' + ("false" if dialect == "postgres" else "0")
+    if expected:
+        live += ' AND "score"."version" = ?'
+    returning = ", ".join(f'"{c}"' for c in _RETURNING)
+    return (
+        f'ON CONFLICT ("plan_id", "employee_id") DO UPDATE SET {", ".join(sets)} '
+        f"WHERE {live} RETURNING {returning}"
+    )
+
+
+def _insert_sql(dialect: str, freeze: bool, expected: bool, count: int) -> str:
+    """PostgreSQL: company, plan, version, frozen, computed_at, then one array per column
+    (ids first); SQLite: each row's values in ``_COLUMNS`` order."""
+    if dialect == "postgres":
+        names = ", ".join(f'"{c}"' for c in ("id", *ROW))
+        values = (
+            'u."id", ?::uuid, ?::uuid, '
+            + ", ".join(f'u."{c}"' for c in ROW[:9])
+            + ', u."inputs"::jsonb, u."result"::jsonb, ?::int, ?::boolean, ?::timestamptz'
+        )
+        arrays = ", ".join(f"?::{t}[]" for t in ("uuid", *_PG_TYPES, "text"))
+        return (
+            f'INSERT INTO "score" ({_COLUMNS}) SELECT {values} '
+            f"FROM unnest({arrays}) AS u({names}) {_conflict(dialect, freeze, expected)}"
+        )
+    row = "(" + ", ".join(["?"] * (len(ROW) + 6)) + ")"
+    return (
+        f'INSERT INTO "score" ({_COLUMNS}) VALUES {", ".join([row] * count)} '
+        f"{_conflict(dialect, freeze, expected)}"
+    )
+
+
+def _live(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A row without its ``inputs`` (a live score keeps none)."""
+    return (*row[:9], row[10])
+
+
+async def _update(
+    rows: Sequence[tuple[Any, ...]],
+    scope: list[Any],
+    at: Any,
+    name: str,
+    freeze: bool,
+    expected: list[int],
+) -> list[tuple[Any, ...]]:
+    shaped = rows if freeze else [_live(r) for r in rows]
+    if name == "postgres":
+        arrays = [list(column) for column in zip(*shaped, strict=True)]
+        statement = _update_sql(name, freeze, bool(expected), len(rows))
+        return await sql.fetch(statement, [at, *arrays, *scope, *expected])
+    found: list[tuple[Any, ...]] = []
+    count = SQLITE_VALUES // len(shaped[0])
+    for start in range(0, len(shaped), count):
+        chunk = shaped[start : start + count]
+        params: list[Any] = [at]
+        for r in chunk:
+            params += r
+        statement = _update_sql(name, freeze, bool(expected), len(chunk))
+        found += await sql.fetch(statement, [*params, *scope, *expected])
+    return found
+
+
+async def _insert(
+    rows: Sequence[tuple[Any, ...]],
+    scope: list[Any],
+    at: Any,
+    name: str,
+    freeze: bool,
+    expected: list[int],
+) -> list[tuple[Any, ...]]:
+    empty = sql.dumps({})
+    shaped = [(*r[:9], empty if r[9] is None else r[9], r[10]) for r in rows]
+    version, frozen = (1, freeze) if freeze else (0, False)
+    if name == "postgres":
+        arrays = [list(column) for column in zip(*shaped, strict=True)]
+        ids = [uuid4() for _ in shaped]
+        statement = _insert_sql(name, freeze, bool(expected), len(rows))
+        return await sql.fetch(statement, [*scope, version, frozen, at, ids, *arrays, *expected])
+    found: list[tuple[Any, ...]] = []
+    count = SQLITE_VALUES // (len(ROW) + 6)
+    for start in range(0, len(shaped), count):
+        chunk = shaped[start : start + count]
+        params: list[Any] = []
+        for r in chunk:
+            params += [str(uuid4()), *scope, *r, version, int(frozen), at]
+        statement = _insert_sql(name, freeze, bool(expected), len(chunk))
+        found += await sql.fetch(statement, params + expected)
+    return found
 
 
 async def upsert_scores(
     company_id: UUID,
     plan_id: UUID,
-    rows: Sequence[tuple[Any, ...]],
+    new: Sequence[tuple[Any, ...]],
+    stored: Sequence[tuple[Any, ...]],
     now: datetime,
     *,
     freeze: bool = False,
     expected_version: int | None = None,
-) -> list[Written]:
-    """Insert or update ``rows`` (``ROW`` order) as live scores, or, with ``freeze``, as the
-    next frozen version (only a live score at ``expected_version`` when that is given).
-    One statement on PostgreSQL; one per ``SQLITE_ROWS`` rows on SQLite."""
-    if not rows:
-        return []
+) -> WrittenRows:
+    """Write ``new`` rows (people without a score) and ``stored`` ones (people with one),
+    each in ``ROW`` order with ids as the backend returned them, as live scores, or, with
+    ``freeze``, as their next frozen version (only a live score at ``expected_version`` when
+    that is given)."""
     name = sql.dialect(sql.client())
     expected = [] if expected_version is None else [expected_version]
-    company, plan = sql.uuid_param(company_id, name), sql.uuid_param(plan_id, name)
+    scope = [sql.uuid_param(company_id, name), sql.uuid_param(plan_id, name)]
     at = sql.time_param(now, name)
-    if name == "postgres":
-        arrays = [list(column) for column in zip(*rows, strict=True)]
-        params = [company, plan, 1 if freeze else 0, freeze, at, *arrays, *expected]
-        return _written(
-            await sql.fetch(_postgres_sql(freeze, expected_version is not None), params)
-        )
-    written: list[Written] = []
-    for start in range(0, len(rows), SQLITE_ROWS):
-        chunk = rows[start : start + SQLITE_ROWS]
-        params = []
-        for r in chunk:
-            # In _COLUMNS order: id, company, plan, the row's other columns, version, frozen,
-            # computed_at.
-            params += [
-                str(r[0]),
-                company,
-                plan,
-                *(str(v) if isinstance(v, UUID) else v for v in r[1:]),
-            ]
-            params += [1 if freeze else 0, 1 if freeze else 0, at]
-        statement = _sqlite_sql(len(chunk), freeze, expected_version is not None)
-        written += _written(await sql.fetch(statement, params + expected))
-    return written
+    found: list[tuple[Any, ...]] = []
+    if stored:
+        found += await _update(stored, scope, at, name, freeze, expected)
+    if new:
+        found += await _insert(new, scope, at, name, freeze, expected)
+    return WrittenRows(found)
 
 
 _VERSION_COLUMNS = (
@@ -183,14 +275,14 @@ _COPIED = (
 
 
 async def insert_versions(
-    pairs: Sequence[tuple[UUID, UUID]],
+    pairs: Sequence[tuple[UUID, Any]],
     frozen_by: UUID | None,
     now: datetime,
     reopen_reason: str = "",
     reopened_by: UUID | None = None,
 ) -> None:
-    """A ``ScoreVersion`` per (new version id, score id), copied from the score as it stands
-    (frozen, at its new version)."""
+    """A ``ScoreVersion`` per (new version id, score id: a ``UUID`` or as the backend returned
+    it), copied from the score as it stands (frozen, at its new version)."""
     if not pairs:
         return
     name = sql.dialect(sql.client())

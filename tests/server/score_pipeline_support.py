@@ -18,6 +18,7 @@ from schema.ids import decode, encode
 from server.audit import Actor
 from server.indicators import IndicatorSpec, ScoringRule
 from server.models import Actual, Assignment, Employee, Evaluation, Plan, Score
+from server.scoring import snapshot
 from server.scoring.vocabulary import ActualSource
 from server.vocabulary import ScoringKind
 from tests.schema.plans.planning import step
@@ -116,7 +117,10 @@ class Scene:
         )
 
     async def score(self, person: str) -> Score:
-        return await Score.get(plan_id=self.plan_id, employee_id=self.people[person].id)
+        """The person's score as readers see it (a live one with its snapshot attached)."""
+        row = await Score.get(plan_id=self.plan_id, employee_id=self.people[person].id)
+        await snapshot.attach([row])
+        return row
 
     async def actor(self, person: str) -> Actor:
         runtime = self.api.runtime

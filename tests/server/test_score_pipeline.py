@@ -1,4 +1,4 @@
-"""The score pipeline over the real database: inputs loaded in constant statements, the
+"""The score pipeline over the real database: inputs loaded in one statement, the
 article's numbers, only changed scores written, events through the outbox."""
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ async def test_the_article_numbers_through_the_database(scene: Scene) -> None:
     assert (await scene.score("staff")).computed_at == score.computed_at
 
 
-async def test_loading_costs_three_statements_for_any_number_of_people(
+async def test_loading_costs_one_statement_for_any_number_of_people(
     scene: Scene, caplog: pytest.LogCaptureFixture
 ) -> None:
     for person in ("staff", "mgr", "worker", "vpa"):
@@ -78,7 +78,7 @@ async def test_loading_costs_three_statements_for_any_number_of_people(
         found = await load_inputs(scene.company_id, scene.plan_id, wanted)
         counts.append(statements(caplog))
         assert len(found) == (1 if wanted else 4)
-    assert counts == [3, 3]
+    assert counts == [1, 1]
     found = await load_inputs(scene.company_id, scene.plan_id)
     assert [p.employee_id for p in found] == sorted(p.employee_id for p in found)
     caplog.clear()
