@@ -23,8 +23,8 @@ import jwt
 
 from server.authz import Caller
 from server.errors import Forbidden
-from server.models import Session
 from server.reports.vocabulary import DownloadKind
+from server.services.auth import session_caller
 
 ALGORITHM = "HS256"
 AUDIENCE = "jixiao:download"
@@ -130,28 +130,9 @@ async def caller_of(claims: DownloadClaims) -> Caller:
     links too).
 
     The same single statement as signing in with an access token
-    (server.services.auth.AuthService.caller_from_token), keyed by the link's claims.
+    (server.services.auth.session_caller), and in the company the link was made for.
     """
-    found = await Session.filter(
-        id=claims.session_id,
-        employee_id=claims.employee_id,
-        employee__company_id=claims.company_id,
-        employee__is_active=True,
-        revoked_at=None,
-    ).values_list(
-        "employee__company__slug",
-        "employee__department_id",
-        "employee__role_assignments__role",
-        "employee__role_assignments__department_id",
-    )
-    if not found:
+    caller = await session_caller(claims.session_id, claims.employee_id)
+    if caller is None or caller.company_id != claims.company_id:
         raise Forbidden("link_invalid")
-    slug, department_id = found[0][:2]
-    return Caller(
-        employee_id=claims.employee_id,
-        company_id=claims.company_id,
-        tenant=slug,
-        department_id=department_id,
-        session_id=claims.session_id,
-        assignments=tuple((row[2], row[3]) for row in found if row[2] is not None),
-    )
+    return caller

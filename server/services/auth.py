@@ -203,28 +203,39 @@ class AuthService:
             employee_id, session_id = UUID(claims["sub"]), UUID(claims["sid"])
         except (jwt.InvalidTokenError, ValueError) as exc:
             raise Unauthenticated("token_invalid") from exc
-        # Every request pays for this: one statement for just the columns a Caller needs,
-        # a row per role assignment (one row with no role when there is none).
-        found = await Session.filter(
-            id=session_id, employee_id=employee_id, revoked_at=None, employee__is_active=True
-        ).values_list(
-            "employee__company_id",
-            "employee__company__slug",
-            "employee__department_id",
-            "employee__role_assignments__role",
-            "employee__role_assignments__department_id",
-        )
-        if not found:
+        found = await session_caller(session_id, employee_id)
+        if found is None:
             raise Unauthenticated("token_invalid")
-        company_id, slug, department_id = found[0][:3]
-        return Caller(
-            employee_id=employee_id,
-            company_id=company_id,
-            tenant=slug,
-            department_id=department_id,
-            session_id=session_id,
-            assignments=tuple((row[3], row[4]) for row in found if row[3] is not None),
-        )
+        return found
+
+
+async def session_caller(session_id: UUID, employee_id: UUID) -> Caller | None:
+    """The caller of a live session of an active employee, as he stands now; None otherwise.
+
+    Every request pays for this (and every download link): one statement for just the
+    columns a Caller needs, a row per role assignment (one row with no role when there is
+    none).
+    """
+    found = await Session.filter(
+        id=session_id, employee_id=employee_id, revoked_at=None, employee__is_active=True
+    ).values_list(
+        "employee__company_id",
+        "employee__company__slug",
+        "employee__department_id",
+        "employee__role_assignments__role",
+        "employee__role_assignments__department_id",
+    )
+    if not found:
+        return None
+    company_id, slug, department_id = found[0][:3]
+    return Caller(
+        employee_id=employee_id,
+        company_id=company_id,
+        tenant=slug,
+        department_id=department_id,
+        session_id=session_id,
+        assignments=tuple((row[3], row[4]) for row in found if row[3] is not None),
+    )
 
 
 async def _audit(
