@@ -187,13 +187,20 @@ def visible_scores_q(actor: Actor, now: datetime | None = None) -> Q | None:
     return full | published if not full_grant.empty else published
 
 
-async def may_read(actor: Actor, position: tuple[UUID, UUID, UUID | None], plan_id: UUID) -> bool:
-    """Whether the caller may read the score at ``position`` in the plan (one statement at
-    most, for the employee's own score)."""
+async def may_read(
+    actor: Actor,
+    position: tuple[UUID, UUID, UUID | None],
+    plan_id: UUID,
+    now: datetime | None = None,
+) -> bool:
+    """Whether the caller may read the score at ``position`` in the plan (as of ``now``; one
+    statement at most, for the employee's own score)."""
     authz = actor.authz
     if authz.check(SCORE_READ, position):
         return True
-    return authz.check(SCORE_READ_PUBLISHED, position) and bool(await released_plans([plan_id]))
+    return authz.check(SCORE_READ_PUBLISHED, position) and bool(
+        await released_plans([plan_id], now)
+    )
 
 
 MAX_MY_SCORES = 200  # a person's plans over many years; newest first

@@ -6,6 +6,7 @@ hear, one it may hear is sent; had anything leaked, it would arrive first.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -15,6 +16,7 @@ from schema.ids import encode
 from server.events import ScoreEvent, score_events
 from server.models import Employee
 from server.outbox import emit
+from server.scoring.feed import may_hear
 from server.scoring.recompute import recompute
 from server.scoring.vocabulary import ScoreEventKind
 from tests.schema.wsclient import (
@@ -164,3 +166,40 @@ async def test_a_plan_wide_event_reaches_whoever_reads_a_score_of_the_plan(
         assert (await heard(employee))["kind"] == "COMPUTED"
         await marker(scene.company_id, scene.people["worker"])
         assert (await heard(vpb))["employeeId"] == encode("Employee", scene.people["worker"].id)
+
+
+async def test_news_older_than_the_release_stays_unheard_by_the_employee(scene: Scene) -> None:
+    """A feed that reaches an event only after the release (it fell behind) judges the
+    release as of when the event was written: the employee never hears that his score was
+    frozen before his results were out, whatever the timing."""
+    staff = scene.people["staff"]
+    await scene.assign("staff")
+    for action in ("START_EVALUATION", "FINALIZE"):
+        assert "errors" not in await scene.step(action), action
+    frozen = ScoreEvent(
+        scene.company_id,
+        scene.plan_id,
+        ScoreEventKind.FROZEN.value,
+        employee_id=staff.id,
+        department_id=staff.department_id,
+        manager_id=staff.manager_id,
+        score_id=uuid4(),
+    )
+    before = datetime.now(UTC)
+    published = await scene.api.gql(
+        "mutation($p: ID!) { publishResults(planId: $p) { effective } }",
+        {"p": encode("Plan", scene.plan_id)},
+        as_user=scene.sandbox.user("perf"),
+    )
+    assert "errors" not in published, published
+    employee, manager = await scene.actor("staff"), await scene.actor("mgr")
+    after = datetime.now(UTC) + timedelta(seconds=1)
+    assert not await may_hear(employee, frozen, before)
+    assert await may_hear(manager, frozen, before)
+    assert await may_hear(employee, frozen, after)
+    # The release itself, however late the feed reads it, is heard.
+    plan_wide = ScoreEvent(scene.company_id, scene.plan_id, ScoreEventKind.PUBLISHED.value)
+    assert await may_hear(employee, plan_wide, before)
+    computed = ScoreEvent(scene.company_id, scene.plan_id, ScoreEventKind.COMPUTED.value)
+    assert not await may_hear(employee, computed, before)
+    assert await may_hear(employee, computed, after)
