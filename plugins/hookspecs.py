@@ -34,10 +34,11 @@ def jixiao_register_connectors() -> list[type[Connector]]:
 
 @hookspec
 def jixiao_deliver_notification(notification: Notification) -> bool | Awaitable[bool] | None:
-    """Called for every reminder or alert to deliver (e-mail, WeCom message, SMS...),
-    from the outbox, at least once per notification event; return True when this plugin
-    delivered it, False when it tried and failed, None when the channel is not this
-    plugin's. Not firstresult: every plugin is asked."""
+    """Called for every reminder, alert or daily digest to deliver (e-mail, WeCom or
+    DingTalk robot, SMS...) by the notification worker, with the tenant's channel settings
+    in ``notification.settings``; return True when this plugin delivered it, False (or raise
+    ``DeliveryError``) when it tried and failed, None when the channel is not this plugin's.
+    Not firstresult: every plugin is asked."""
     raise NotImplementedError
 
 

@@ -24,6 +24,10 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "plugins.timeclock_file",
     "plugins.rest",
     "plugins.erpnext",
+    # notification channels (docs/notifications.md)
+    "plugins.channels.email",
+    "plugins.channels.wecom_robot",
+    "plugins.channels.dingtalk_robot",
 )
 T = TypeVar("T")
 

@@ -12,7 +12,11 @@ from schema.assignments.mutations import AssignmentMutation
 from schema.assignments.queries import AssignmentQuery
 from schema.audit import AuditQuery
 from schema.auth.schema import AuthMutation
+from schema.bonus.mutations import BonusMutation
+from schema.bonus.queries import BonusQuery
 from schema.caching import cached_validation, limit_rules
+from schema.calibration.mutations import CalibrationMutation
+from schema.calibration.queries import CalibrationQuery
 from schema.connectors.mutations import ConnectorMutation
 from schema.connectors.queries import ConnectorQuery
 from schema.connectors.subscriptions import ConnectorSubscription
@@ -21,15 +25,24 @@ from schema.error_log import JixiaoSchema
 from schema.errors import ERROR_ENUMS, ErrorFormatter
 from schema.evaluations.mutations import EvaluationMutation
 from schema.evaluations.queries import EvaluationQuery
+from schema.feedback.mutations import FeedbackMutation
+from schema.feedback.queries import FeedbackQuery
 from schema.node import NodeQuery
+from schema.notifications.mutations import NotificationMutation
+from schema.notifications.queries import NotificationQuery
+from schema.notifications.subscriptions import NotificationSubscription
 from schema.operation_name import RequireOperationName
 from schema.org.mutations import OrgMutation
 from schema.org.queries import OrgQuery
 from schema.org.subscriptions import OrgSubscription
+from schema.peer_reviews.mutations import PeerReviewMutation
+from schema.peer_reviews.queries import PeerReviewQuery
 from schema.plans.mutations import PlanMutation
 from schema.plans.queries import PlanQuery
 from schema.plans.subscriptions import PlanSubscription
 from schema.policy import PolicyMutation, PolicyQuery
+from schema.reminders.mutations import ReminderMutation
+from schema.reminders.queries import ReminderQuery
 from schema.reports.mutations import ReportMutation
 from schema.reports.queries import ReportQuery
 from schema.scalars import SCALAR_OVERRIDES
@@ -56,11 +69,23 @@ Query = merge_types(
         EvaluationQuery,
         ReportQuery,
         ScoreQuery,
+        CalibrationQuery,
+        PeerReviewQuery,
+        BonusQuery,
+        FeedbackQuery,
+        ReminderQuery,
+        NotificationQuery,
     ),
 )
 Subscription = merge_types(
     "Subscription",
-    (OrgSubscription, PlanSubscription, ConnectorSubscription, ScoreSubscription),
+    (
+        OrgSubscription,
+        PlanSubscription,
+        ConnectorSubscription,
+        ScoreSubscription,
+        NotificationSubscription,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
@@ -75,7 +100,13 @@ Mutation = merge_types(
         ScoringMutation,
         EvaluationMutation,
         ScoreMutation,
+        CalibrationMutation,
+        PeerReviewMutation,
+        BonusMutation,
+        FeedbackMutation,
         ReportMutation,
+        ReminderMutation,
+        NotificationMutation,
     ),
 )
 

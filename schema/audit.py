@@ -35,10 +35,33 @@ GRAPHQL_TYPES: dict[str, str] = {
     AuditObjectType.ASSIGNMENT: "Assignment",
     AuditObjectType.ACTUAL: "Actual",
     AuditObjectType.EVALUATION: "Evaluation",
+    AuditObjectType.FEEDBACK: "Feedback",
+    AuditObjectType.NOTE: "Note",
     # The settings are the company's: their entries are about the company.
     AuditObjectType.SCORING_SETTINGS: "Company",
+    # 360 input (a response has no type of its own: it is read inside its request) and bonuses
+    AuditObjectType.PEER_REVIEW: "PeerReview",
+    AuditObjectType.PEER_RESPONSE: "PeerReview",
+    AuditObjectType.PEER_REVIEW_SETTINGS: "Company",
+    AuditObjectType.BONUS_SETTINGS: "Company",
+    AuditObjectType.BONUS_BASE: "Employee",
+    AuditObjectType.REMINDER_SETTINGS: "Company",
+    AuditObjectType.CALIBRATION_SESSION: "CalibrationSession",
+    AuditObjectType.CALIBRATION_SETTINGS: "Company",
+    # Marking read and preferences are about the person himself.
+    AuditObjectType.NOTIFICATION: "Employee",
+    AuditObjectType.NOTIFICATION_PREFERENCES: "Employee",
 }
-WITHOUT_GRAPHQL_TYPE = frozenset({AuditObjectType.SESSION, AuditObjectType.POLICY})
+# A channel's configuration and a delivery are the tenant admin's plumbing, read through
+# their own queries, with no GraphQL type of their own: their entries carry no objectId.
+WITHOUT_GRAPHQL_TYPE = frozenset(
+    {
+        AuditObjectType.SESSION,
+        AuditObjectType.POLICY,
+        AuditObjectType.NOTIFICATION_CHANNEL,
+        AuditObjectType.NOTIFICATION_DELIVERY,
+    }
+)
 
 
 def object_global_id(object_type: str, object_id: str) -> strawberry.ID | None:

@@ -104,6 +104,14 @@ LIST_ESTIMATES: dict[str, int] = {
     "Query.myScores": 20,
     # Evaluations: one item per indicator of the person's assignment.
     "Evaluation.items": 10,
+    # Calibration: a plan's few sessions, a handful of grades and rules, the divisions and
+    # departments of a scope.
+    "Query.calibrationSessions": 10,
+    "Query.calibrationChanges": 50,
+    "CalibrationGuideline.rules": 5,
+    "CalibrationDistribution.divisions": 10,
+    "CalibrationDistribution.departments": 50,
+    "DistributionGroup.grades": 5,
 }
 
 

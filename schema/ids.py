@@ -22,6 +22,11 @@ OBJECT_KEYS = {
     "Actual": "actual",
     "Score": "score",
     "Evaluation": "evaluation",
+    "CalibrationSession": "calibration",
+    "Feedback": "feedback",
+    "ImprovementAction": "feedback",
+    "Note": "note",
+    "PeerReview": "peer_review",
 }
 
 

@@ -15,18 +15,25 @@ from schema import ids
 from schema.actuals.types import Actual
 from schema.assignments.types import Assignment
 from schema.audit import AuditEntry
+from schema.calibration.types import CalibrationSession
 from schema.connectors.types import ConnectorConfig, QuarantinedRecord, SyncRun
 from schema.evaluations.types import Evaluation
+from schema.feedback.types import Feedback, Note
 from schema.org.queries import company_node, role_assignment_node
 from schema.org.types import Department, Employee
+from schema.peer_reviews.types import PeerReview
 from schema.permissions import IsAuthenticated
 from schema.plans.types import Plan, PlanComment, Template
 from schema.scores.types import Score
 from server.actuals.reads import get_actual
 from server.assignments.access import get_assignment
 from server.audit import get_entry
+from server.calibration.sessions import get_session as get_calibration_session
 from server.errors import NotFound
 from server.evaluations import reads as evaluations
+from server.feedback import notes as feedback_notes
+from server.feedback import reads as feedback
+from server.peer_reviews.reads import get_review as get_peer_review
 from server.plans import comments, service, templates
 from server.scoring import results as score_results
 from server.services import collection, departments, employees
@@ -67,6 +74,10 @@ RESOLVERS: dict[str, Callable[[Info, UUID], Awaitable[relay.Node]]] = {
     "Actual": _by(get_actual, Actual.of),
     "Score": _by(score_results.get_score, Score.of),
     "Evaluation": _by(evaluations.get_evaluation, Evaluation.of),
+    "Feedback": _by(feedback.get_feedback, Feedback.of),
+    "Note": _by(feedback_notes.get_note, Note.of),
+    "CalibrationSession": _by(get_calibration_session, CalibrationSession.of),
+    "PeerReview": _by(get_peer_review, PeerReview.of),
 }
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from server.authz import AUDIT_ENTRY_READ, Authorizer, Caller
+from server.authz import AUDIT_ENTRY_READ, PEER_REVIEW_READ_ALL, Authorizer, Caller
 from server.errors import NotFound
 from server.masking import mask_personal
 from server.metrics import MetricRegistry
@@ -118,11 +118,35 @@ class AuditFilter:
     until: datetime | None = None
 
 
+# Entries about 360 input name the colleagues asked and who answered (the actor, his
+# request's origin, the objects and values). Only peer_review:read_all reads them whole;
+# anyone else, the subject included should he read the log, sees that something happened
+# and when, nothing more (docs/peer_reviews.md).
+PEER_OBJECT_TYPES = frozenset(
+    {AuditObjectType.PEER_REVIEW.value, AuditObjectType.PEER_RESPONSE.value}
+)
+
+
+def _conceal(actor: Actor, rows: list[AuditEntry]) -> list[AuditEntry]:
+    """Blank the identifying fields of peer entries in memory (never saved)."""
+    if actor.authz.check(PEER_REVIEW_READ_ALL):
+        return rows
+    for row in rows:
+        if row.object_type in PEER_OBJECT_TYPES:
+            row.actor_id = None
+            row.object_id = ""
+            row.before = None
+            row.after = None
+            row.request_id = ""
+            row.client_address = ""
+    return rows
+
+
 async def get_entry(actor: Actor, entry_id: UUID) -> AuditEntry:
     row = await AuditEntry.get_or_none(id=entry_id, company_id=actor.caller.company_id)
     if row is None or not actor.authz.check(AUDIT_ENTRY_READ):
         raise NotFound("audit_entry")
-    return row
+    return _conceal(actor, [row])[0]
 
 
 async def list_entries(
@@ -140,6 +164,9 @@ async def list_entries(
     ):
         if value is not None:
             query = query.filter(**{column: value})
+    if (flt.actor_id or flt.object_id) and not actor.authz.check(PEER_REVIEW_READ_ALL):
+        # Filtering by a person or an object would tell who stands behind a peer entry.
+        query = query.exclude(object_type__in=list(PEER_OBJECT_TYPES))
     if flt.since is not None:
         query = query.filter(created_at__gte=flt.since)
     if flt.until is not None:
@@ -148,7 +175,7 @@ async def list_entries(
     if cursor_q is not None:
         query = query.filter(cursor_q)
     rows = await query.order_by("-created_at", "-id").limit(first + 1)
-    page = rows[:first]
+    page = _conceal(actor, rows[:first])
     return Page(
         page, [encode_cursor(r.created_at.isoformat(), r.id) for r in page], len(rows) > first
     )

@@ -116,7 +116,47 @@ class NotificationRequested:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-DomainEvent = OrgChange | PlanEvent | FactsChanged | NotificationRequested | ScoreEvent
+@dataclass(frozen=True)
+class NotificationAdded:
+    """A notification was stored for one person (server.notifications.store.notify): for his
+    ``notificationAdded`` subscription; delivery rows were written with it."""
+
+    company_id: UUID
+    notification_id: UUID
+    recipient_id: UUID
+    kind: str = "reminder"  # NotificationKind
+    rule: str = ""
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+@dataclass(frozen=True)
+class FeedbackEvent:
+    """A feedback on a result was raised, answered, accepted, escalated or decided
+    (server/feedback): for reminders and notifications. ``handler_id`` is who must answer
+    now (None once it waits on the performance admin or is closed), ``answer_due_at`` when."""
+
+    company_id: UUID
+    feedback_id: UUID
+    kind: str  # FeedbackEventKind
+    employee_id: UUID
+    department_id: UUID
+    manager_id: UUID | None = None
+    handler_id: UUID | None = None
+    level: int = 0
+    state: str = "open"  # FeedbackState
+    answer_due_at: datetime | None = None
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+DomainEvent = (
+    OrgChange
+    | PlanEvent
+    | FactsChanged
+    | NotificationRequested
+    | ScoreEvent
+    | NotificationAdded
+    | FeedbackEvent
+)
 # The name of each durable event in outbox_event.kind: stored data, never rename one.
 KINDS: dict[type[Any], str] = {
     OrgChange: "org.change",
@@ -124,6 +164,8 @@ KINDS: dict[type[Any], str] = {
     FactsChanged: "facts.changed",
     NotificationRequested: "notification",
     ScoreEvent: "score.event",
+    FeedbackEvent: "feedback.event",
+    NotificationAdded: "notification.added",
 }
 BY_KIND = {kind: cls for cls, kind in KINDS.items()}
 
@@ -262,10 +304,14 @@ plan_events = Followers()
 fact_events = Followers()
 notification_events = Followers()
 score_events = Followers()
+feedback_events = Followers()
+notification_added_events = Followers()
 FOLLOWERS: dict[str, Followers] = {
     "org.change": org_events,
     "plan.event": plan_events,
     "facts.changed": fact_events,
     "notification": notification_events,
     "score.event": score_events,
+    "feedback.event": feedback_events,
+    "notification.added": notification_added_events,
 }

@@ -6,8 +6,15 @@ from typing import Any
 
 from server.actuals.messages import MESSAGES as ACTUAL_MESSAGES
 from server.assignments.messages import MESSAGES as ASSIGNMENT_MESSAGES
+from server.bonus.messages import MESSAGES as BONUS_MESSAGES
+from server.calibration.messages import MESSAGES as CALIBRATION_MESSAGES
 from server.evaluations.messages import MESSAGES as EVALUATION_MESSAGES
+from server.feedback.messages import MESSAGES as FEEDBACK_MESSAGES
 from server.i18n_hints import hint_zh
+from server.i18n_names import ACTION_NAMES, OBJECT_NAMES
+from server.notifications.messages import MESSAGES as NOTIFICATION_MESSAGES
+from server.peer_reviews.messages import MESSAGES as PEER_REVIEW_MESSAGES
+from server.reminders.messages import MESSAGES as REMINDER_MESSAGES
 from server.reports.messages import MESSAGES as REPORT_MESSAGES
 from server.scoring.result_messages import MESSAGES as SCORE_MESSAGES
 from server.scoring.settings_messages import MESSAGES as SCORING_SETTINGS_MESSAGES
@@ -258,66 +265,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
 }
 
-OBJECT_NAMES: dict[str, tuple[str, str]] = {
-    "object": ("object", "对象"),
-    "company": ("company", "公司"),
-    "department": ("department", "部门"),
-    "employee": ("employee", "员工"),
-    "role_assignment": ("role assignment", "角色分配"),
-    "audit_entry": ("audit entry", "审计记录"),
-    "policy": ("policy", "策略"),
-    "session": ("session", "会话"),
-    "connector_config": ("connector configuration", "连接器配置"),
-    "sync_run": ("sync run", "同步记录"),
-    "quarantine": ("rejected record", "被拒记录"),
-    "metric_fact": ("metric value", "指标数据"),
-    "plan": ("plan", "计划"),
-    "template": ("template", "模板"),
-    "plan_comment": ("comment", "评论"),
-    "assignment": ("assignment", "指标分配"),
-    "actual": ("actual", "实际值"),
-    "evaluation": ("evaluation", "评估"),
-    "score": ("score", "得分"),
-    "report": ("report", "绩效报告"),
-    "scoring_settings": ("scoring settings", "评分设置"),
-}
-
-ACTION_NAMES: dict[str, tuple[str, str]] = {
-    "read": ("read", "查看"),
-    "read_personal": ("read personal data of", "查看个人信息"),
-    "read_inactive": ("list deactivated", "查看已停用"),
-    "create": ("create", "创建"),
-    "update": ("update", "修改"),
-    "deactivate": ("deactivate", "停用"),
-    "set_credentials": ("change the sign-in name or password of", "修改登录名或密码"),
-    "assign": ("assign", "分配"),
-    "revoke": ("revoke", "撤销"),
-    "reload": ("reload", "重新加载"),
-    "delete": ("delete", "删除"),
-    "sync": ("run", "同步"),
-    "reprocess": ("re-process", "重新处理"),
-    "submit": ("submit", "提交"),
-    "approve": ("approve", "审批通过"),
-    "return": ("return", "退回"),
-    "file": ("file", "报备"),
-    "acknowledge": ("acknowledge", "确认"),
-    "start_evaluation": ("start evaluating", "开始评估"),
-    "finalize": ("finalize", "定稿"),
-    "close": ("close", "关闭"),
-    "review_edit": ("edit during review", "审阅时修改"),
-    "comment": ("comment on", "评论"),
-    "amend": ("change after evaluation started", "评估开始后修改"),
-    "record": ("record", "录入"),
-    "annotate": ("annotate", "批注"),
-    "override": ("override", "覆盖"),
-    "self_evaluate": ("self-evaluate", "自评"),
-    "manager_evaluate": ("evaluate as manager", "上级评价"),
-    "reopen": ("reopen", "重新开放"),
-    "read_published": ("read published", "查看已发布"),
-    "publish": ("publish", "发布"),
-    "preview": ("preview", "预览"),
-    "rank": ("see the ranking of", "查看排名"),
-}
 
 # Evaluation and scoring keep their messages beside their code.
 for _table in (
@@ -327,6 +274,12 @@ for _table in (
     SCORE_MESSAGES,
     SCORING_SETTINGS_MESSAGES,
     REPORT_MESSAGES,
+    FEEDBACK_MESSAGES,
+    PEER_REVIEW_MESSAGES,
+    BONUS_MESSAGES,
+    NOTIFICATION_MESSAGES,
+    REMINDER_MESSAGES,
+    CALIBRATION_MESSAGES,
 ):
     if set(_table) & set(MESSAGES):
         raise RuntimeError(f"message keys defined twice: {sorted(set(_table) & set(MESSAGES))}")

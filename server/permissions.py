@@ -113,19 +113,56 @@ ACTUAL_OVERRIDE = Permission("actual", "override")
 
 SCORING_SETTINGS_READ = Permission("scoring_settings", "read")
 SCORING_SETTINGS_UPDATE = Permission("scoring_settings", "update")
+REMINDER_SETTINGS_READ = Permission("reminder_settings", "read")
+REMINDER_SETTINGS_UPDATE = Permission("reminder_settings", "update")
 SCORE_PREVIEW = Permission("score", "preview")
 SCORE_READ = Permission("score", "read")  # computed results, at once
 SCORE_READ_PUBLISHED = Permission("score", "read_published")  # once publishResults is in effect
 SCORE_PUBLISH = Permission("score", "publish")
 SCORE_REOPEN = Permission("score", "reopen")  # reopen a frozen score, and freeze it again
 
+CALIBRATION_READ = Permission("calibration", "read")
+CALIBRATION_OPEN = Permission("calibration", "open")
+CALIBRATION_CHANGE = Permission("calibration", "change")
+CALIBRATION_LOCK = Permission("calibration", "lock")
+CALIBRATION_EXPORT = Permission("calibration", "export")
+CALIBRATION_SETTINGS_READ = Permission("calibration_settings", "read")
+CALIBRATION_SETTINGS_UPDATE = Permission("calibration_settings", "update")
+
 REPORT_READ = Permission("report", "read")
 REPORT_RANK = Permission("report", "rank")
+
+FEEDBACK_READ = Permission("feedback", "read")
+FEEDBACK_RAISE = Permission("feedback", "raise")
+FEEDBACK_ANSWER = Permission("feedback", "answer")  # also check-ins and action updates
+FEEDBACK_ACCEPT = Permission("feedback", "accept")
+FEEDBACK_ESCALATE = Permission("feedback", "escalate")
+FEEDBACK_DECIDE = Permission("feedback", "decide")
+FEEDBACK_CONFIGURE = Permission("feedback", "configure")  # window and answer deadline
+NOTE_READ = Permission("note", "read")
+NOTE_WRITE = Permission("note", "write")
+
+PEER_REVIEW_REQUEST = Permission("peer_review", "request")
+PEER_REVIEW_RESPOND = Permission("peer_review", "respond")
+PEER_REVIEW_READ_AGGREGATE = Permission("peer_review", "read_aggregate")  # averages, >= k
+PEER_REVIEW_READ_ALL = Permission("peer_review", "read_all")  # responses with reviewers
+PEER_REVIEW_CONFIGURE = Permission("peer_review", "configure")  # the tenant's minimum k
+
+BONUS_READ = Permission("bonus", "read")
+BONUS_UPDATE = Permission("bonus", "update")
+BONUS_EXPORT = Permission("bonus", "export")
 
 
 def plan_permission(action: str) -> Permission:
     """The permission for a plan workflow step or edit named by the state machine."""
     return Permission("plan", action)
+
+
+NOTIFICATION_READ_OWN = Permission("notification", "read_own")
+NOTIFICATION_SET_PREFERENCES = Permission("notification", "set_preferences")
+NOTIFICATION_READ_FAILED = Permission("notification", "read_failed")
+NOTIFICATION_RETRY = Permission("notification", "retry")
+NOTIFICATION_CONFIGURE = Permission("notification", "configure")
 
 
 def approve_permissions(level: str) -> tuple[Permission, ...]:

@@ -168,6 +168,29 @@ PERSON = RelationResolver(
 PLAN = RelationResolver(
     is_self=_covers_own_line, departments=_covered, own_departments=_own_chain, needs_tree=True
 )
+
+
+# Feedback: placed like a person's row, plus who handles it now; "team" is the person's
+# manager, or whoever an escalation passed it to (the skip-level manager or VP). The target
+# is (department, employee, manager, handler).
+def _reports_to_or_handled_by(
+    caller: Caller, tree: OrgTree | None, target: tuple[Any, ...]
+) -> bool:
+    return _reports_to_caller(caller, tree, target) or (
+        target[3] is not None and bool(target[3] == caller.employee_id)
+    )
+
+
+def _is_own_feedback(caller: Caller, tree: OrgTree | None, target: tuple[Any, ...]) -> bool:
+    return _is_own_record(caller, tree, target[:3])
+
+
+FEEDBACK = RelationResolver(
+    is_self=_is_own_feedback,
+    is_team=_reports_to_or_handled_by,
+    departments=_persons_department,
+    own_departments=_own_department,
+)
 COMPANY = RelationResolver(is_self=_yes)  # the caller's own company, the only one ever asked
 # Company-level objects (connectors, templates, the audit log...): only a company-wide
 # grant covers them.
@@ -194,6 +217,19 @@ RESOLVERS: dict[str, RelationResolver] = {
     "score": PERSON,
     "report": PERSON,
     "scoring_settings": COMPANY_WIDE,
+    # A calibration session, or a change in it, lies in the departments of its target (the
+    # session's root department, or the person's); a company-wide session in none, so only a
+    # company-wide grant covers it.
+    "calibration": RelationResolver(departments=lambda target: target or ()),
+    "calibration_settings": COMPANY_WIDE,
+    "feedback": FEEDBACK,
+    "note": PERSON,
+    "reminder_settings": COMPANY_WIDE,
+    # 360 input and bonuses: about one person, placed by the subject's position
+    "peer_review": PERSON,
+    "bonus": PERSON,
+    # a notification is its recipient's, placed by (department, recipient, manager)
+    "notification": PERSON,
 }
 
 

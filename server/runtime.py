@@ -19,8 +19,12 @@ from server.demo.load import load_demo
 from server.evaluations.start import start_due_evaluations
 from server.metrics import MetricRegistry
 from server.models import ConnectorConfig
+from server.notifications.worker import DeliveryWorker
 from server.outbox import Dispatcher, Tail, plugin_consumers
 from server.plans.templates import seed_all_companies
+from server.reminders.consumer import reminders_consumer
+from server.reminders.engine import run_due as run_due_reminders
+from server.reminders.engine import tick_spacing as reminder_spacing
 from server.scoring.publishing import announce_due_releases
 from server.secrets import SecretBox
 from server.services.auth import AuthService
@@ -48,8 +52,13 @@ class Runtime:
     tail: Tail
     dispatcher: Dispatcher
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    # Sends notifications through the channel plugins (started with the dispatcher; any
+    # number of processes may run one: each delivery is claimed by one of them).
+    notifier: DeliveryWorker | None = None
 
     async def close(self) -> None:
+        if self.notifier is not None:
+            await self.notifier.stop()
         await self.dispatcher.stop()
         await self.tail.stop()
         for task in self.tasks:
@@ -83,6 +92,11 @@ async def _scheduler(runtime: Runtime, interval: float) -> None:
                 await announce_due_releases(datetime.now(UTC))
         except Exception:
             log.exception("announcing due results releases failed")
+        try:  # each tenant's reminder rules, once per tick across processes (a lease)
+            with using(runtime.db):
+                await run_due_reminders(datetime.now(UTC), reminder_spacing(interval))
+        except Exception:
+            log.exception("running the reminder rules failed")
 
 
 async def start_runtime(
@@ -138,9 +152,13 @@ async def start_runtime(
     await runtime.tail.start()
     # Connector facts become actuals (and scores) as they arrive, with the metrics in force.
     runtime.dispatcher.register(facts_consumer(lambda: runtime.metrics))
+    # Changes that can make something due or late run the tenant's reminder rules.
+    runtime.dispatcher.register(reminders_consumer())
     await runtime.dispatcher.prepare()
     if watch_policies if dispatch is None else dispatch:
         runtime.dispatcher.start()
+        runtime.notifier = DeliveryWorker(db, plugins.manager, engine.box)
+        runtime.notifier.start()
     if watch_policies and settings.policy_watch_seconds > 0:
         runtime.tasks.append(asyncio.create_task(policies.watch(settings.policy_watch_seconds)))
     if watch_policies and settings.sync_tick_seconds > 0:

@@ -13,6 +13,8 @@ from enum import StrEnum
 from typing import get_args
 
 from plugins import contract
+from server.audit_vocabulary import AuditAction
+from server.audit_vocabulary import AuditObjectType as AuditObjectType  # re-exported
 
 
 class Role(StrEnum):
@@ -186,87 +188,6 @@ class PluginStage(StrEnum):
     CONNECTOR = "connector"
 
 
-class AuditObjectType(StrEnum):
-    """What an audit entry (or an org chart event) is about."""
-
-    COMPANY = "company"
-    DEPARTMENT = "department"
-    EMPLOYEE = "employee"
-    ROLE_ASSIGNMENT = "role_assignment"
-    SESSION = "session"
-    POLICY = "policy"
-    TEMPLATE = "template"
-    PLAN = "plan"
-    PLAN_COMMENT = "plan_comment"
-    CONNECTOR_CONFIG = "connector_config"
-    SYNC_RUN = "sync_run"
-    ASSIGNMENT = "assignment"
-    ACTUAL = "actual"
-    EVALUATION = "evaluation"
-    SCORE = "score"
-    SCORING_SETTINGS = "scoring_settings"
-
-
-class AuditAction(StrEnum):
-    """What an audit entry records, as ``object.verb`` in the database (``plan.submit``) and
-    with the dot as an underscore in the API (``PLAN_SUBMIT``). server.audit writes no other:
-    a new kind of change needs its member here first."""
-
-    AUTH_LOGIN = "auth.login"
-    AUTH_LOGIN_FAILED = "auth.login_failed"
-    AUTH_REFRESH = "auth.refresh"
-    AUTH_REFRESH_REUSED = "auth.refresh_reused"
-    AUTH_LOGOUT = "auth.logout"
-    COMPANY_UPDATE = "company.update"
-    DEPARTMENT_CREATE = "department.create"
-    DEPARTMENT_UPDATE = "department.update"
-    DEPARTMENT_DEACTIVATE = "department.deactivate"
-    EMPLOYEE_CREATE = "employee.create"
-    EMPLOYEE_UPDATE = "employee.update"
-    EMPLOYEE_DEACTIVATE = "employee.deactivate"
-    ROLE_ASSIGN = "role.assign"
-    ROLE_REVOKE = "role.revoke"
-    POLICY_RELOAD = "policy.reload"
-    TEMPLATE_CREATE = "template.create"
-    TEMPLATE_UPDATE = "template.update"
-    TEMPLATE_DELETE = "template.delete"
-    PLAN_CREATE = "plan.create"
-    PLAN_UPDATE = "plan.update"
-    PLAN_COMMENT = "plan.comment"
-    PLAN_COMMENT_RESOLVE = "plan.comment_resolve"
-    # one per PlanStep (step_action)
-    PLAN_SUBMIT = "plan.submit"
-    PLAN_START_REVIEW = "plan.start_review"
-    PLAN_RETURN = "plan.return"
-    PLAN_REDRAFT = "plan.redraft"
-    PLAN_APPROVE = "plan.approve"
-    PLAN_FILE = "plan.file"
-    PLAN_ACKNOWLEDGE = "plan.acknowledge"
-    PLAN_START_EVALUATION = "plan.start_evaluation"
-    PLAN_FINALIZE = "plan.finalize"
-    PLAN_CLOSE = "plan.close"
-    CONNECTOR_CONFIG_CREATE = "connector_config.create"
-    CONNECTOR_CONFIG_UPDATE = "connector_config.update"
-    CONNECTOR_CONFIG_DELETE = "connector_config.delete"
-    CONNECTOR_CONFIG_TEST = "connector_config.test"
-    SYNC_START = "sync.start"
-    QUARANTINE_REPROCESS = "quarantine.reprocess"
-    ASSIGNMENT_CREATE = "assignment.create"
-    ASSIGNMENT_UPDATE = "assignment.update"
-    ASSIGNMENT_DELETE = "assignment.delete"
-    ACTUAL_RECORD = "actual.record"
-    ACTUAL_ANNOTATE = "actual.annotate"
-    ACTUAL_OVERRIDE = "actual.override"
-    EVALUATION_SAVE = "evaluation.save"
-    EVALUATION_SUBMIT = "evaluation.submit"
-    EVALUATION_REOPEN = "evaluation.reopen"
-    SCORE_FREEZE = "score.freeze"
-    SCORE_REOPEN = "score.reopen"
-    SCORE_PUBLISH = "score.publish"
-    SCORING_FORMULA_UPDATE = "scoring_formula.update"
-    SCORING_SETTINGS_UPDATE = "scoring_settings.update"
-
-
 def step_action(step: str) -> AuditAction:
     """The audit action a workflow step is recorded under."""
     return AuditAction(f"plan.{PlanStep(step)}")
@@ -362,6 +283,25 @@ OBJECT_ACTIONS: dict[str, frozenset[str]] = {
     "score": frozenset({"read", "read_published", "reopen", "publish", "preview"}),
     "report": frozenset({"read", "rank"}),
     "scoring_settings": frozenset({"read", "update"}),
+    # calibration sessions over frozen scores (docs/calibration.md), and the guideline
+    "calibration": frozenset({"read", "open", "change", "lock", "export"}),
+    "calibration_settings": frozenset({"read", "update"}),
+    # feedback and appeals (docs/feedback.md): raise and accept/escalate are the person's,
+    # answer his manager's (then the skip-level's), decide the performance admin's;
+    # configure: the tenant's window and answer deadline
+    "feedback": frozenset({"read", "raise", "answer", "accept", "escalate", "decide", "configure"}),
+    # ongoing notes and praise about a person, outside any cycle
+    "note": frozenset({"read", "write"}),
+    # reminder thresholds (docs/reminders.md)
+    "reminder_settings": frozenset({"read", "update"}),
+    # 360 input (docs/peer_reviews.md): read_aggregate shows averages once enough answered,
+    # read_all the responses with their reviewers; configure: the tenant's minimum k.
+    "peer_review": frozenset({"request", "respond", "read_aggregate", "read_all", "configure"}),
+    # bonus allocation (docs/bonus.md): update covers coefficients, pools and base amounts
+    "bonus": frozenset({"read", "update", "export"}),
+    # notifications (docs/notifications.md): read_own and set_preferences are one's own;
+    # read_failed and retry the failed deliveries; configure the tenant's channels
+    "notification": frozenset({"read_own", "set_preferences", "read_failed", "retry", "configure"}),
 }
 RELATIONS = ("self", "team", "scope", "company")
 

@@ -71,7 +71,9 @@ class ScoringFormula:
             version=row.version, expression=row.expression, created_at=row.created_at, row=row
         )
 
-    @strawberry.field(description="The components it reads: indicators, manager_rating")
+    @strawberry.field(
+        description="The components it reads: indicators, manager_rating, peer_rating"
+    )
     def components(self) -> list[str]:
         parsed = parse_formula(self.row.expression)
         return [] if parsed is None else sorted(parsed.components)

@@ -4,8 +4,25 @@ from __future__ import annotations
 
 from server.models.access import RoleAssignment, Session
 from server.models.audit import AuditEntry
+from server.models.bonus import BonusBase, BonusPool, BonusSettings
+from server.models.calibration import CalibrationChange, CalibrationSession, CalibrationSettings
+from server.models.feedback import (
+    Feedback,
+    FeedbackCheckIn,
+    FeedbackSettings,
+    ImprovementAction,
+    PersonNote,
+)
+from server.models.notifications import (
+    ChannelConfig,
+    Notification,
+    NotificationDelivery,
+    NotificationPreference,
+    NotificationProfile,
+)
 from server.models.org import Company, Department, Employee
 from server.models.outbox import OutboxConsumer, OutboxEvent, OutboxLease
+from server.models.peer_reviews import PeerResponse, PeerReview, PeerReviewer, PeerReviewSettings
 from server.models.plans import (
     Indicator,
     Plan,
@@ -15,6 +32,7 @@ from server.models.plans import (
     PlanVersion,
     Template,
 )
+from server.models.reminders import ReminderLease, ReminderSettings
 from server.models.results import (
     Actual,
     ActualBatch,
@@ -37,6 +55,12 @@ MODEL_MODULES = [
     "server.models.plans",
     "server.models.outbox",
     "server.models.results",
+    "server.models.feedback",
+    "server.models.calibration",
+    "server.models.peer_reviews",
+    "server.models.bonus",
+    "server.models.reminders",
+    "server.models.notifications",
 ]
 
 __all__ = [
@@ -46,22 +70,44 @@ __all__ = [
     "ActualRevision",
     "Assignment",
     "AuditEntry",
+    "BonusBase",
+    "BonusPool",
+    "BonusSettings",
+    "CalibrationChange",
+    "CalibrationSession",
+    "CalibrationSettings",
+    "ChannelConfig",
     "Company",
     "ConnectorConfig",
     "Department",
     "Employee",
     "Evaluation",
+    "Feedback",
+    "FeedbackCheckIn",
+    "FeedbackSettings",
+    "ImprovementAction",
     "Indicator",
     "MetricFact",
+    "Notification",
+    "NotificationDelivery",
+    "NotificationPreference",
+    "NotificationProfile",
     "OutboxConsumer",
     "OutboxEvent",
     "OutboxLease",
+    "PeerResponse",
+    "PeerReview",
+    "PeerReviewSettings",
+    "PeerReviewer",
+    "PersonNote",
     "Plan",
     "PlanApproval",
     "PlanComment",
     "PlanTransition",
     "PlanVersion",
     "QuarantinedRecord",
+    "ReminderLease",
+    "ReminderSettings",
     "ResultsRelease",
     "RoleAssignment",
     "Score",

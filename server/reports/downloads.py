@@ -12,6 +12,10 @@ from datetime import date
 from uuid import UUID
 
 from server.audit import Actor
+from server.bonus.export import bonus_file
+from server.bonus.service import bonus_allocation
+from server.calibration.export import workbook as calibration_workbook
+from server.permissions import BONUS_EXPORT
 from server.reports.links import DownloadClaims, DownloadLink, sign
 from server.reports.messages import label
 from server.reports.report import EmployeeReport, employee_report
@@ -62,6 +66,17 @@ async def employee_report_link(
     return sign(secret, actor.caller, REPORT_KINDS[report_format], params, lang)
 
 
+async def bonus_link(
+    actor: Actor, secret: str, plan_id: UUID, department_id: UUID | None, lang: str
+) -> DownloadLink:
+    """A link to the bonus workbook: checked now (bonus:export), and again at download."""
+    await bonus_allocation(actor, plan_id, department_id, BONUS_EXPORT)
+    params = {"plan": str(plan_id)}
+    if department_id is not None:
+        params["department"] = str(department_id)
+    return sign(secret, actor.caller, DownloadKind.BONUS_XLSX, params, lang)
+
+
 def _report_name(report: EmployeeReport, extension: str) -> str:
     span = f"{report.period_start.isoformat()}_{report.period_end.isoformat()}"
     return f"{report.employee_name}-{span}-{label('report_file', report.lang)}.{extension}"
@@ -70,6 +85,15 @@ def _report_name(report: EmployeeReport, extension: str) -> str:
 async def produce(actor: Actor, claims: DownloadClaims) -> Download:
     """The file a verified link names, for ``actor`` (the link's employee, reloaded)."""
     params, lang = claims.params, claims.lang
+    if claims.kind is DownloadKind.BONUS_XLSX:
+        department = params.get("department")
+        name, content = await bonus_file(
+            actor, UUID(params["plan"]), UUID(department) if department else None, lang
+        )
+        return Download(name, XLSX, content, inline=False)
+    if claims.kind is DownloadKind.CALIBRATION_XLSX:
+        book = await calibration_workbook(actor, UUID(params["session"]), lang)
+        return Download(book.filename, XLSX, book.content, inline=False)
     if claims.kind is DownloadKind.ACTUALS_SHEET:
         sheet = await actuals_sheet(actor, UUID(params["plan"]), UUID(params["department"]), lang)
         return Download(sheet.filename, XLSX, sheet.content, inline=False)

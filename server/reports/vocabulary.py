@@ -28,3 +28,5 @@ class DownloadKind(StrEnum):
     ACTUALS_SHEET = "actuals_sheet"
     REPORT_XLSX = "report_xlsx"
     REPORT_HTML = "report_html"
+    BONUS_XLSX = "bonus_xlsx"  # a plan's bonus allocation for payroll (server/bonus)
+    CALIBRATION_XLSX = "calibration_xlsx"  # server/calibration/export.py

@@ -32,22 +32,44 @@ A gate lowers the total to the smallest ``total_cap`` among the gates that fired
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import MISSING, dataclass, field, fields
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from enum import StrEnum
 from functools import cached_property
+from typing import Any, TypeVar
 
 from server.indicators import HUNDRED, ScoringRule
 from server.scoring import messages as m
+from server.scoring import rule_kinds as rules
 from server.scoring.grades import DEFAULT_GRADE_BANDS, GradeBand, grade_for
 from server.scoring.messages import ScoreReason
-from server.vocabulary import BandBasis, Direction, ScoringKind
+from server.scoring.numbers import CENT, ZERO, display
+from server.scoring.numbers import CONTEXT as _CONTEXT
 
-CENT = Decimal("0.01")
-ZERO = Decimal(0)
-_CONTEXT = Context(prec=60)
+__all__ = ["CENT", "LANGS", "ZERO", "IndicatorScore", "Status", "TotalScore", "display"]
+__all__ += ["exact_arithmetic", "score_indicator", "score_total"]
+
 LANGS = ("en", "zh")
+# Set while the engine's context is in force: a recompute enters it once for thousands of
+# scores, rather than once per indicator.
+_EXACT: ContextVar[bool] = ContextVar("jixiao_exact_arithmetic", default=False)
+
+
+@contextmanager
+def exact_arithmetic() -> Iterator[None]:
+    """The engine's 60-digit context, for a block that scores many indicators."""
+    if _EXACT.get():
+        yield
+        return
+    with localcontext(_CONTEXT):
+        token = _EXACT.set(True)
+        try:
+            yield
+        finally:
+            _EXACT.reset(token)
 
 
 class Status(StrEnum):
@@ -57,10 +79,26 @@ class Status(StrEnum):
     INCOMPLETE = "incomplete"  # a total some of whose indicators have no score
 
 
-def display(value: Decimal) -> str:
-    """A number as the explanations show it: half-up to 2 places, no trailing zeros."""
-    rounded = value.quantize(CENT, rounding=ROUND_HALF_UP).normalize()
-    return f"{rounded:f}"
+_T = TypeVar("_T")
+
+
+def _made(cls: type[_T], defaults: dict[str, Any], **values: Any) -> _T:
+    """A frozen dataclass instance without its ``__init__``, which sets each field through
+    ``object.__setattr__``: a recompute of a company makes tens of thousands of these, and
+    that was a tenth of its time. ``defaults`` holds every field's default."""
+    made = object.__new__(cls)
+    made.__dict__.update(defaults, **values)
+    return made
+
+
+def _defaults(cls: type) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for f in fields(cls):
+        if f.default_factory is not MISSING:  # one object shared by all: only immutables
+            raise TypeError(f"{cls.__name__}.{f.name}: a default factory cannot be shared")
+        if f.default is not MISSING:
+            found[f.name] = f.default
+    return found
 
 
 @dataclass(frozen=True)
@@ -95,12 +133,22 @@ class TotalScore:
     total: Decimal | None  # rounded half-up to 2 places; None when incomplete
     exact: Decimal | None  # before rounding, after any gate
     grade: GradeBand | None
-    parts: tuple[tuple[str, Decimal], ...] = ()  # exact normalized contributions, summed
     missing: tuple[str, ...] = ()
     undefined: tuple[str, ...] = ()
     gated_by: tuple[str, ...] = ()
     reasons: tuple[ScoreReason, ...] = ()
     items: tuple[IndicatorScore, ...] = field(default=())
+
+    @cached_property
+    def parts(self) -> tuple[tuple[str, Decimal], ...]:
+        """Each indicator's exact normalized contribution, weight × score / Σ weights, which
+        add up to the total before any gate; () unless every indicator scored. Worked out
+        when an explanation or a snapshot is written, not for every score a recompute makes."""
+        if self.status is not Status.OK:
+            return ()
+        with localcontext(_CONTEXT):
+            weights = sum((i.weight for i in self.items), ZERO)
+            return tuple((i.key, i.weight * (i.score or ZERO) / weights) for i in self.items)
 
     def explanation(self, lang: str) -> str:
         """``72 + 50 = 122 → Excellent``, with the gate or what is missing named."""
@@ -121,168 +169,6 @@ class TotalScore:
         return m.with_notes(body, notes, lang)
 
 
-@dataclass
-class _Work:
-    """What one indicator's computation gathers on its way."""
-
-    formula: tuple[str, ...] = ("", "")
-    # "fraction": a ratio read as the article does (12 / 10 × 60 %); "result": a formula whose
-    # value is shown; "plain": a formula that names its score already (bands, rating).
-    style: str = "plain"
-    reasons: list[ScoreReason] = field(default_factory=list)
-    params: dict[str, str] = field(default_factory=dict)
-
-
-def _ratio(rule: ScoringRule, target: Decimal, actual: Decimal, work: _Work) -> Decimal | None:
-    if target == 0:
-        work.reasons.append(ScoreReason.ZERO_TARGET)
-        return None
-    if target < 0:
-        work.reasons.append(ScoreReason.NEGATIVE_TARGET)
-        return None
-    if rule.direction is Direction.HIGHER:
-        if actual < 0:
-            work.reasons.append(ScoreReason.NEGATIVE_ACTUAL)
-        work.formula = m.FORMULAS["ratio"]
-        return actual / target * HUNDRED
-    if actual < 0:
-        work.reasons.append(ScoreReason.NEGATIVE_ACTUAL_LOWER)
-        return None
-    work.formula = m.FORMULAS["ratio_lower"]
-    if actual == 0:
-        if rule.cap is None:
-            work.reasons.append(ScoreReason.ZERO_ACTUAL_LOWER)
-            return None
-        work.reasons.append(ScoreReason.ZERO_ACTUAL_LOWER_CAPPED)
-        work.formula, work.style = m.FORMULAS["ratio_lower_zero"], "plain"
-        return rule.cap
-    return target / actual * HUNDRED
-
-
-def _bands(
-    rule: ScoringRule, target: Decimal | None, actual: Decimal, work: _Work
-) -> Decimal | None:
-    if not rule.bands:
-        work.reasons.append(ScoreReason.MISSING_BANDS)
-        return None
-    value = actual
-    template = m.FORMULAS["bands_actual"]
-    if rule.basis is BandBasis.ACHIEVEMENT:
-        if target is None:
-            work.reasons.append(ScoreReason.MISSING_TARGET)
-            return None
-        if rule.direction is Direction.LOWER and actual == 0 and target > 0:
-            # Achievement is unbounded: the best band, whatever its start.
-            band = rule.bands[-1]
-            work.reasons.append(ScoreReason.ZERO_ACTUAL_LOWER_TOP_BAND)
-            work.formula = m.FORMULAS["bands_achievement"]
-            work.params.update(value="∞", start=display(band.start), score=display(band.score))
-            return band.score
-        achievement = _ratio(rule, target, actual, work)
-        if achievement is None:
-            return None
-        value, template = achievement, m.FORMULAS["bands_achievement"]
-    reached = [b for b in rule.bands if value >= b.start]
-    if not reached:
-        work.reasons.append(ScoreReason.BELOW_BANDS)
-        work.formula = m.FORMULAS["below_bands"]
-        work.params["value"] = display(value)
-        return ZERO
-    band = max(reached, key=lambda b: b.start)
-    work.formula = template
-    work.params.update(value=display(value), start=display(band.start), score=display(band.score))
-    return band.score
-
-
-def _raw(rule: ScoringRule, target: Decimal | None, actual: Decimal, work: _Work) -> Decimal | None:
-    kind = rule.kind
-    if kind is ScoringKind.RATING:
-        count = len(rule.rating_points)
-        if actual != actual.to_integral_value() or not 1 <= actual <= count:
-            work.reasons.append(ScoreReason.RATING_OUT_OF_RANGE)
-            work.params["count"] = str(count)
-            return None
-        score = rule.rating_points[int(actual) - 1]
-        work.formula = m.FORMULAS["rating"]
-        work.params["score"] = display(score)
-        return score
-    if kind is ScoringKind.BANDS:
-        return _bands(rule, target, actual, work)
-    if target is None:
-        work.reasons.append(ScoreReason.MISSING_TARGET)
-        return None
-    if kind is ScoringKind.RATIO:
-        work.style = "fraction"
-        return _ratio(rule, target, actual, work)
-    if kind is ScoringKind.LINEAR:
-        zero = rule.zero_anchor
-        if zero is None:
-            work.reasons.append(ScoreReason.MISSING_ZERO_ANCHOR)
-            return None
-        if zero == target:
-            work.reasons.append(ScoreReason.ZERO_SPAN)
-            return None
-        work.formula, work.style = m.FORMULAS["linear"], "fraction"
-        work.params["zero"] = display(zero)
-        return (actual - zero) / (target - zero) * HUNDRED
-    penalty = rule.penalty
-    if penalty is None:
-        work.reasons.append(ScoreReason.MISSING_PENALTY)
-        return None
-    work.formula, work.style = m.FORMULAS["target_distance"], "result"
-    work.params["penalty"] = display(penalty)
-    return HUNDRED - penalty * abs(actual - target)
-
-
-def _limit(rule: ScoringRule, raw: Decimal, work: _Work) -> Decimal:
-    score = raw
-    floor = rule.floor
-    if floor is None and rule.kind is ScoringKind.TARGET_DISTANCE:
-        if score < 0:
-            work.reasons.append(ScoreReason.DISTANCE_FLOOR)
-            score = ZERO
-    elif floor is not None and score < floor:
-        work.reasons.append(ScoreReason.FLOORED)
-        score = floor
-    if rule.cap is not None and score > rule.cap:
-        work.reasons.append(ScoreReason.CAPPED)
-        score = rule.cap
-    elif score > HUNDRED and rule.kind in (ScoringKind.RATIO, ScoringKind.LINEAR):
-        work.reasons.append(ScoreReason.OVERACHIEVED)
-    return score
-
-
-def _note_params(rule: ScoringRule) -> dict[str, str]:
-    params: dict[str, str] = {}
-    if rule.cap is not None:
-        params["cap"] = display(rule.cap)
-    if rule.floor is not None:
-        params["floor"] = display(rule.floor)
-    if rule.gate is not None:
-        params.update(below=display(rule.gate.below), total_cap=display(rule.gate.total_cap))
-    return params
-
-
-def _explain(
-    lang: str, work: _Work, raw: Decimal, score: Decimal, contribution: Decimal, weight: Decimal
-) -> str:
-    params = dict(work.params, weight=display(weight), contribution=display(contribution))
-    params.update(raw=display(raw), score=display(score))
-    formula = m.text(work.formula, lang, **params)
-    if raw != score:
-        name = "limited_fraction" if work.style == "fraction" else "limited"
-    else:
-        name = {"fraction": "weighted_fraction", "result": "weighted_result"}.get(
-            work.style, "weighted_plain"
-        )
-    body = m.text(m.FORMULAS[name], lang, **dict(params, formula=formula))
-    # Overachievement stays a reason code only: the formula shows it, and no limit applied.
-    notes = [
-        m.reason_text(r, lang, **params) for r in work.reasons if r is not ScoreReason.OVERACHIEVED
-    ]
-    return m.with_notes(body, notes, lang)
-
-
 def score_indicator(
     rule: ScoringRule,
     target: Decimal | None,
@@ -292,63 +178,81 @@ def score_indicator(
     key: str = "",
 ) -> IndicatorScore:
     """One indicator's score under ``rule``, its weighted contribution and its explanation."""
+    if _EXACT.get():
+        return _score_indicator(rule, target, actual_or_rating, weight, key)
     with localcontext(_CONTEXT):
-        work = _Work()
-        if actual_or_rating is None:
-            work.reasons.append(ScoreReason.MISSING_ACTUAL)
-            raw = None
-        else:
-            raw = _raw(rule, target, actual_or_rating, work)
+        return _score_indicator(rule, target, actual_or_rating, weight, key)
 
-        def fill_params() -> None:
-            # Numbers are displayed only for an explanation that is read.
-            if "target" not in work.params:
-                work.params.setdefault("target", "" if target is None else display(target))
-                work.params.setdefault(
-                    "actual", "" if actual_or_rating is None else display(actual_or_rating)
-                )
-                work.params.update(_note_params(rule))
 
-        if raw is None:
-            missing = {ScoreReason.MISSING_ACTUAL, ScoreReason.MISSING_TARGET} & set(work.reasons)
+def _score_indicator(
+    rule: ScoringRule,
+    target: Decimal | None,
+    actual_or_rating: Decimal | None,
+    weight: Decimal,
+    key: str,
+) -> IndicatorScore:
+    work = rules.Work()
+    if actual_or_rating is None:
+        work.reasons.append(ScoreReason.MISSING_ACTUAL)
+        raw = None
+    else:
+        raw = rules.raw_score(rule, target, actual_or_rating, work)
 
-            def explain_missing(lang: str) -> str:
-                fill_params()
-                with localcontext(_CONTEXT):
-                    return m.text(m.NOTE_SEPARATOR, lang).join(
-                        m.reason_text(r, lang, **work.params) for r in work.reasons
-                    )
+    def shown() -> dict[str, str]:
+        # Numbers are displayed only for an explanation that is read.
+        params = {k: v if isinstance(v, str) else display(v) for k, v in work.params.items()}
+        params.setdefault("target", "" if target is None else display(target))
+        params.setdefault("actual", "" if actual_or_rating is None else display(actual_or_rating))
+        params.update(rules.note_params(rule))
+        return params
 
-            return IndicatorScore(
-                key=key,
-                weight=weight,
-                status=Status.MISSING if missing else Status.UNDEFINED,
-                reasons=tuple(work.reasons),
-                explain=explain_missing,
-            )
-        score = _limit(rule, raw, work)
-        gate_cap = None
-        if rule.gate is not None and score < rule.gate.below:
-            work.reasons.append(ScoreReason.GATE)
-            gate_cap = rule.gate.total_cap
-        contribution = weight / HUNDRED * score
+    if raw is None:
+        missing = {ScoreReason.MISSING_ACTUAL, ScoreReason.MISSING_TARGET} & set(work.reasons)
 
-        def explain_score(lang: str) -> str:
-            fill_params()
+        def explain_missing(lang: str) -> str:
             with localcontext(_CONTEXT):
-                return _explain(lang, work, raw, score, contribution, weight)
+                params = shown()
+                return m.text(m.NOTE_SEPARATOR, lang).join(
+                    m.reason_text(r, lang, **params) for r in work.reasons
+                )
 
-        return IndicatorScore(
+        return _made(
+            IndicatorScore,
+            _INDICATOR_DEFAULTS,
             key=key,
             weight=weight,
-            status=Status.OK,
-            score=score,
-            raw=raw,
-            contribution=contribution,
+            status=Status.MISSING if missing else Status.UNDEFINED,
             reasons=tuple(work.reasons),
-            gate_cap=gate_cap,
-            explain=explain_score,
+            explain=explain_missing,
         )
+    score = rules.limit(rule, raw, work)
+    gate_cap = None
+    gate = rule.gate
+    if gate is not None and score < gate.below:
+        work.reasons.append(ScoreReason.GATE)
+        gate_cap = gate.total_cap
+    contribution = weight / HUNDRED * score
+
+    def explain_score(lang: str) -> str:
+        with localcontext(_CONTEXT):
+            return rules.explain(lang, work, shown(), raw, score, contribution, weight)
+
+    return _made(
+        IndicatorScore,
+        _INDICATOR_DEFAULTS,
+        key=key,
+        weight=weight,
+        status=Status.OK,
+        score=score,
+        raw=raw,
+        contribution=contribution,
+        reasons=tuple(work.reasons),
+        gate_cap=gate_cap,
+        explain=explain_score,
+    )
+
+
+_INDICATOR_DEFAULTS = _defaults(IndicatorScore)
 
 
 def score_total(
@@ -356,43 +260,66 @@ def score_total(
     grade_bands: tuple[GradeBand, ...] = DEFAULT_GRADE_BANDS,
 ) -> TotalScore:
     """The weighted total of scored indicators, gated, rounded once, and graded."""
-    items = tuple(items)
-    missing = tuple(i.key for i in items if i.status is Status.MISSING)
-    undefined = tuple(i.key for i in items if i.status is Status.UNDEFINED)
-    if missing or undefined:
+    if _EXACT.get():
+        return _score_total(tuple(items), grade_bands)
+    with localcontext(_CONTEXT):
+        return _score_total(tuple(items), grade_bands)
+
+
+def _score_total(
+    items: tuple[IndicatorScore, ...], grade_bands: tuple[GradeBand, ...]
+) -> TotalScore:
+    # One pass: a recompute totals every person of a plan.
+    ok = Status.OK
+    complete = True
+    weights = exact = ZERO
+    cap: Decimal | None = None
+    for i in items:
+        if i.status is not ok:
+            complete = False
+            continue
+        weights += i.weight
+        exact += i.contribution  # type: ignore[operator]  # set on every OK indicator
+        if i.gate_cap is not None and (cap is None or i.gate_cap < cap):
+            cap = i.gate_cap
+    if not complete:
         return TotalScore(
             status=Status.INCOMPLETE,
             total=None,
             exact=None,
             grade=None,
-            missing=missing,
-            undefined=undefined,
+            missing=tuple(i.key for i in items if i.status is Status.MISSING),
+            undefined=tuple(i.key for i in items if i.status is Status.UNDEFINED),
             reasons=(ScoreReason.INCOMPLETE,),
             items=items,
         )
-    with localcontext(_CONTEXT):
-        weights = sum((i.weight for i in items), ZERO)
-        if weights == 0:
-            return TotalScore(
-                Status.UNDEFINED, None, None, None, reasons=(ScoreReason.NO_WEIGHT,), items=items
-            )
-        parts = tuple((i.key, i.weight * (i.score or ZERO) / weights) for i in items)
-        exact = sum((p for _, p in parts), ZERO)
-        gates = [i for i in items if i.gate_cap is not None]
-        reasons: tuple[ScoreReason, ...] = ()
-        if gates:
-            cap = min(i.gate_cap for i in gates if i.gate_cap is not None)
-            if exact > cap:
-                exact = cap
-            reasons = (ScoreReason.GATE,)
-        total = exact.quantize(CENT, rounding=ROUND_HALF_UP)
-    return TotalScore(
-        status=Status.OK,
+    if not weights:
+        return TotalScore(
+            Status.UNDEFINED, None, None, None, reasons=(ScoreReason.NO_WEIGHT,), items=items
+        )
+    if weights != HUNDRED:
+        # Σ weight/100 × score is Σ weight × score / Σ weight only when the weights add up
+        # to 100 (as a person's assignment's do).
+        exact = sum((i.weight * (i.score or ZERO) / weights for i in items), ZERO)
+    reasons: tuple[ScoreReason, ...] = ()
+    gated_by: tuple[str, ...] = ()
+    if cap is not None:
+        if exact > cap:
+            exact = cap
+        reasons = (ScoreReason.GATE,)
+        gated_by = tuple(i.key for i in items if i.gate_cap is not None)
+    total = exact.quantize(CENT, rounding=ROUND_HALF_UP)
+    return _made(
+        TotalScore,
+        _TOTAL_DEFAULTS,
+        status=ok,
         total=total,
         exact=exact,
         grade=grade_for(total, grade_bands),
-        parts=parts,
-        gated_by=tuple(i.key for i in gates),
+        gated_by=gated_by,
         reasons=reasons,
         items=items,
     )
+
+
+_TOTAL_DEFAULTS = _defaults(TotalScore)

@@ -27,11 +27,29 @@ DEFAULT_GRADE_BANDS: tuple[GradeBand, ...] = (
 )
 
 
+# id(bands) -> (bands, ordered): a recompute grades thousands of totals against one tenant's
+# bands object, and hashing its bands for a cache cost more than sorting them.
+_ORDERED: dict[int, tuple[tuple[GradeBand, ...], tuple[GradeBand, ...]]] = {}
+
+
+def _highest_first(bands: tuple[GradeBand, ...]) -> tuple[GradeBand, ...]:
+    """The bands from the highest minimum down, the catch-all last."""
+    found = _ORDERED.get(id(bands))
+    if found is not None and found[0] is bands:
+        return found[1]
+    ordered = sorted(bands, key=lambda b: (b.minimum is not None, b.minimum or Decimal(0)))
+    if len(_ORDERED) > 256:
+        _ORDERED.clear()
+    # The entry holds ``bands`` itself, so its id is not reused while the entry lives.
+    _ORDERED[id(bands)] = (bands, tuple(reversed(ordered)))
+    return _ORDERED[id(bands)][1]
+
+
 def grade_for(total: Decimal, bands: tuple[GradeBand, ...] = DEFAULT_GRADE_BANDS) -> GradeBand:
     """The band with the highest minimum the total reaches, whatever order ``bands`` is in.
     A total below every minimum, with no catch-all band, gets the lowest band."""
-    ordered = sorted(bands, key=lambda b: (b.minimum is not None, b.minimum or Decimal(0)))
-    for band in reversed(ordered):
+    ordered = _highest_first(bands)
+    for band in ordered:
         if band.minimum is None or total >= band.minimum:
             return band
-    return ordered[0]
+    return ordered[-1]

@@ -68,14 +68,19 @@ class PersonInputs:
     indicators: tuple[IndicatorInput, ...]
     manager_rating: int | None = None  # the submitted manager evaluation's overall 1-5
     self_rating: int | None = None  # reserved: self-evaluations carry no overall rating yet
+    # The colleagues' 360 mean (1-5), once the tenant's minimum answered (peer_input.py).
+    peer_rating: Decimal | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        found = {
             "assignment_id": str(self.assignment_id),
             "assignment_revision": self.assignment_revision,
             "indicators": [i.to_json() for i in self.indicators],
             "manager_rating": self.manager_rating,
         }
+        if self.peer_rating is not None:  # absent otherwise: older snapshots stay as they were
+            found["peer_rating"] = _plain(self.peer_rating)
+        return found
 
 
 class Formula(Protocol):

@@ -40,7 +40,10 @@ from uuid import UUID
 
 from server.models.fields import from_units
 from server.scoring import sql
+from server.scoring.compute import Ratings, rated
 from server.scoring.inputs import IndicatorInput, PersonInputs
+from server.scoring.peer_input import COLUMN as PEER_COLUMN
+from server.scoring.peer_input import peer_mean
 from server.scoring.specs import Specs, specs_of
 from server.scoring.vocabulary import EvaluationKind, EvaluationState
 
@@ -77,6 +80,15 @@ _SCORE = (
 )
 
 
+# A range of employee ids, from (inclusive) and to (exclusive; None: unbounded).
+Range = tuple[UUID | None, UUID | None]
+# A plan's people in four ranges of about equal size (ids are random): a recompute scores one
+# range while the database reads the next. Ordered by id, on both backends (SQLite compares
+# the ids' lowercase text, PostgreSQL their bytes), so the ranges' people in turn are all
+# the plan's people in employee order.
+_CUTS = [UUID(f"{digit}0000000-0000-0000-0000-000000000000") for digit in "48c"]
+RANGES: tuple[Range, ...] = tuple(zip([None, *_CUTS], [*_CUTS, None], strict=True))
+
 _NO_SPECS = Specs(b"", ())
 _SPECS: dict[tuple[str, str], Specs] = {}  # (assignment id, PostgreSQL row version)
 
@@ -106,6 +118,8 @@ class Source:
     # The person's score as stored: (frozen, digest of a live one), None without one (read
     # by a recompute only).
     stored: tuple[bool, str | None] | None = None
+    # The 360 mean (1-5) once enough colleagues answered (peer_input.py), else None.
+    peer: Decimal | None = None
     _ratings: tuple[dict[str, Any], int | None] | None = field(default=None, repr=False)
 
     @property
@@ -122,9 +136,17 @@ class Source:
         digest.update(repr((self.place, self.evaluation)).encode())
         if self.values is not None:
             digest.update(self.values.encode())
+        if self.peer is not None:  # without one, digests are what they were before 360 input
+            digest.update(b"peer:" + str(self.peer).encode())
         return digest.hexdigest()
 
-    def ratings(self) -> tuple[dict[str, Any], int | None]:
+    def ratings(self) -> tuple[dict[str, Any], int | Ratings | None]:
+        """The submitted evaluation's ratings by key and the overall ratings a score takes:
+        the manager's, or with a peer rating both (``compute.rated``)."""
+        items, overall = self.evaluated()
+        return items, rated(overall, self.peer)
+
+    def evaluated(self) -> tuple[dict[str, Any], int | None]:
         """The submitted evaluation's ratings by key and its overall rating."""
         if self._ratings is None:
             evaluation = self.evaluation
@@ -144,6 +166,7 @@ async def _read(
     assignment_ids: Collection[UUID] | None,
     snapshot: bool,
     stored: bool = False,
+    within: Range | None = None,
 ) -> list[Source]:
     """One statement: each assignment with its evaluation, its actuals' provenance (with
     ``snapshot``) and, for a recompute (``stored``), its actuals' values and its score's
@@ -163,6 +186,11 @@ async def _read(
         if employee_ids is not None:
             filters.append(("employee_id", "employee_id"))
             scope.append(sql.ids_param(list(dict.fromkeys(employee_ids)), name))
+    bounds: list[str] = []  # the employees' range, on the assignments as on the actuals
+    for bound, test in zip(within or (), (">=", "<"), strict=False):
+        if bound is not None:
+            bounds.append(f'"employee_id" {test} ?')
+            scope.append(sql.uuid_param(bound, name))
 
     def where(table: str, which: int) -> str:
         """The filter for the assignments (``a``) or the actuals (no ``table``)."""
@@ -172,6 +200,8 @@ async def _read(
             found += f' AND {dot}"plan_id" = ?'
         for columns in filters:
             found += " AND " + sql.ids_in(columns[which], name, table)
+        for bound in bounds:
+            found += f" AND {dot}{bound}"
         return found
 
     # PostgreSQL: the row version (``_VERSION``) stands for the indicators' text in a live
@@ -199,6 +229,8 @@ async def _read(
         columns += [_SQLITE_ACTUALS.format(fields=f) for f in fields]
         joined = ""
         params = [*kinds, *scope]
+    # The 360 mean, after the aggregates: the indexes from the row's end stay as they were.
+    columns.append(PEER_COLUMN)
     if stored:
         joined += _SCORE
         digest = "'digest'" if postgres else "'$.digest'"
@@ -218,6 +250,7 @@ async def _read(
     for row in rows:
         evaluation = None if row[-4] is None else row[-5:]
         source = Source(row[:5], _NO_SPECS, row[first] if stored else None, evaluation=evaluation)
+        source.peer = peer_mean(row[first + len(fields)])
         if snapshot:
             source.actuals = row[first + 1 if stored else first]
         if stored and row[-7] is not None:
@@ -259,12 +292,14 @@ async def load_sources(
     *,
     snapshot: bool = True,
     stored: bool = False,
+    within: Range | None = None,
 ) -> list[Source]:
-    """Every assigned person's rows in the plan (only ``employee_ids`` when given), in
-    employee order: one statement (see ``_read``); ``stored``: what a recompute reads."""
+    """Every assigned person's rows in the plan (only ``employee_ids`` when given; only
+    those whose employee id is in ``within``, see ``RANGES``), in employee order: one
+    statement (see ``_read``); ``stored``: what a recompute reads."""
     if employee_ids is not None and not employee_ids:
         return []
-    return await _read(company_id, plan_id, employee_ids, None, snapshot, stored)
+    return await _read(company_id, plan_id, employee_ids, None, snapshot, stored, within)
 
 
 async def load_assigned(company_id: UUID, assignment_ids: Collection[UUID]) -> list[Source]:
@@ -293,7 +328,7 @@ def inputs_of(source: Source) -> PersonInputs:
     assignment_id, employee_id, department_id, manager_id, revision = source.place
     actuals = {row[0]: row for row in sql.as_json(source.actuals) or ()}
     evaluation = source.evaluation
-    ratings, overall = source.ratings()
+    ratings, overall = source.evaluated()
     indicators = []
     for spec in source.specs.items:
         value: Decimal | None = None
@@ -334,6 +369,7 @@ def inputs_of(source: Source) -> PersonInputs:
         assignment_revision=int(revision),
         indicators=tuple(indicators),
         manager_rating=overall,
+        peer_rating=source.peer,
     )
 
 

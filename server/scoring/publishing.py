@@ -28,9 +28,10 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from server.audit import Actor, record
+from server.calibration.vocabulary import CalibrationState
 from server.errors import BadInput, Conflict, Forbidden
 from server.events import ScoreEvent
-from server.models import ResultsRelease, Score
+from server.models import CalibrationSession, ResultsRelease, Score
 from server.outbox import emit
 from server.permissions import SCORE_PUBLISH, SCORE_READ, SCORE_READ_PUBLISHED
 from server.plans.access import PlanView, load_plan
@@ -83,6 +84,8 @@ async def publish_results(
         raise Forbidden("forbidden", action="publish", object_type="score")
     if plan.state not in PUBLISHABLE:
         raise Conflict("results_not_final", state=plan.state)
+    if await CalibrationSession.exists(plan_id=plan.id, state=CalibrationState.OPEN.value):
+        raise Conflict("results_calibrating")
     now = utcnow()
     publish_at = check_publish_at(at, now)
     # No look first: the unique plan column decides, for one publisher as for several.

@@ -1,11 +1,13 @@
 """Recomputing live scores after an input changed: the contract every input writer
 (assignments, actuals, evaluations, formulas) calls, inside its own transaction.
 
-A recompute costs a constant number of statements for any number of people: the setup, the
-inputs with the stored scores' digests (one, see loading.py; a second on PostgreSQL for
-assignments new to the process), the writes of what changed (per ``CHUNK`` people at most an
-update of those who have a score and an insert of the others, see writes.py; each chunk is
-written while the next is scored), and the events. It writes
+A recompute costs a bounded number of statements for any number of people: the setup, the
+inputs with the stored scores' digests (one read for given people; a whole plan in the four
+employee ranges of ``loading.RANGES``, each read while the range before it is scored; on
+PostgreSQL a second read for assignments new to the process), the writes of what changed
+(per ``CHUNK`` people at most an update of those who have a score and an insert of the
+others, see writes.py; each chunk is written while the next is scored), and the events. The
+reads and writes queue on the caller's connection (``_Lane``), one at a time. It writes
 only what changed: each person's ``Source`` is digested with the setup (``salt``) first, and
 only a person whose digest differs from his stored score's is scored and written; a second
 recompute with nothing new writes nothing and returns 0. Frozen scores are skipped when read
@@ -33,6 +35,7 @@ from collections.abc import Awaitable, Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -44,9 +47,9 @@ from server.outbox import emit
 from server.scoring import settings as scoring_settings
 from server.scoring import snapshot, sql
 from server.scoring.compute import PersonScore, compute_scored
-from server.scoring.engine import IndicatorScore, score_indicator
+from server.scoring.engine import IndicatorScore, exact_arithmetic, score_indicator
 from server.scoring.inputs import ScoringSetup
-from server.scoring.loading import VALUE_PLACES, Source, load_sources
+from server.scoring.loading import RANGES, VALUE_PLACES, Range, Source, load_sources
 from server.scoring.snapshot_text import FrozenTexts
 from server.scoring.specs import Spec
 from server.scoring.vocabulary import ScoreEventKind
@@ -159,6 +162,10 @@ class _Batch:
         self.texts = FrozenTexts(formula, snapshot.bands_json(setup.grade_bands))
 
     def rows(self, sources: Sequence[Source]) -> tuple[list[tuple[Any, ...]], ...]:
+        with exact_arithmetic():
+            return self._rows(sources)
+
+    def _rows(self, sources: Sequence[Source]) -> tuple[list[tuple[Any, ...]], ...]:
         new: list[tuple[Any, ...]] = []
         known: list[tuple[Any, ...]] = []
         for source in sources:
@@ -192,33 +199,54 @@ class _Batch:
 
 
 Write = Callable[[list[tuple[Any, ...]], list[tuple[Any, ...]]], Awaitable[WrittenRows]]
+Load = Callable[[Range | None], Awaitable[list[Source]]]
+
+
+class _Lane:
+    """The caller's connection, one statement at a time, in the order they were asked for:
+    the reads of the next ranges and the writes of the scored chunks queue here while Python
+    scores (a transaction's connection runs one statement at a time)."""
+
+    def __init__(self) -> None:
+        self._turn = asyncio.Lock()  # fair: waiters go in the order they came
+        self.tasks: list[asyncio.Future[Any]] = []
+
+    def submit(self, work: Callable[[], Awaitable[Any]]) -> asyncio.Future[Any]:
+        async def in_turn() -> Any:
+            async with self._turn:
+                return await work()
+
+        task = asyncio.ensure_future(in_turn())
+        self.tasks.append(task)
+        return task
 
 
 async def _score_and_write(
-    sources: list[Source], setup: ScoringSetup, freeze: bool, write: Write
+    ranges: Sequence[Range | None], load: Load, batch: _Batch, write: Write
 ) -> WrittenRows:
-    """Score ``CHUNK`` people at a time and write each chunk while scoring the next: the
-    database works on one while Python scores the other (one write in flight at a time, on
-    the caller's connection)."""
-    batch = _Batch(setup, freeze)
-    written: list[WrittenRows] = []
-    pending: asyncio.Future[WrittenRows] | None = None
+    """Read the people range by range and score ``CHUNK`` of them at a time; the database
+    reads the next ranges and writes each scored chunk while Python scores the next, so a
+    recompute of a whole plan takes about as long as the longer of the two, not their sum."""
+    lane = _Lane()
+    writes: list[asyncio.Future[Any]] = []
     try:
-        for start in range(0, len(sources), CHUNK):
-            new, known = batch.rows(sources[start : start + CHUNK])
-            if pending is not None:
-                written.append(await pending)
-                pending = None
-            if new or known:
-                pending = asyncio.ensure_future(write(new, known))
-                await asyncio.sleep(0)  # the write sends its statement
-        if pending is not None:
-            written.append(await pending)
-            pending = None
+        # All reads first, so that no range waits behind the writes.
+        reads = [lane.submit(partial(load, r)) for r in ranges]
+        await asyncio.sleep(0)  # the first read takes its turn
+        for read in reads:
+            sources: list[Source] = await read
+            for start in range(0, len(sources), CHUNK):
+                new, known = batch.rows(sources[start : start + CHUNK])
+                if new or known:
+                    writes.append(lane.submit(partial(write, new, known)))
+                    await asyncio.sleep(0)  # the write takes its place in line
+        return WrittenRows.joined([await w for w in writes])
     finally:
-        if pending is not None:  # scoring failed: the write ends before the transaction does
-            await asyncio.gather(pending, return_exceptions=True)
-    return WrittenRows.joined(written)
+        # Scoring failed (or was cancelled): nothing outlives the transaction.
+        unfinished = [t for t in lane.tasks if not t.done()]
+        for task in unfinished:
+            task.cancel()
+        await asyncio.gather(*lane.tasks, return_exceptions=True)
 
 
 async def refresh(
@@ -234,18 +262,23 @@ async def refresh(
     instead (``expected_version``: only a live score at that version). Returns the rows
     written."""
     setup = await scoring_settings.load_setup(company_id)
-    sources = await load_sources(company_id, plan_id, employee_ids, snapshot=freeze, stored=True)
-    if not sources:
-        return WrittenRows([])
     now = datetime.now(UTC)
+    # A whole plan is read in ranges (see loading.RANGES); given people at once.
+    ranges: Sequence[Range | None] = RANGES if employee_ids is None else (None,)
+
+    def load(within: Range | None) -> Awaitable[list[Source]]:
+        return load_sources(
+            company_id, plan_id, employee_ids, snapshot=freeze, stored=True, within=within
+        )
 
     def write(new: list[tuple[Any, ...]], known: list[tuple[Any, ...]]) -> Awaitable[WrittenRows]:
         return upsert_scores(
             company_id, plan_id, new, known, now, freeze=freeze, expected_version=expected_version
         )
 
-    with _collector_paused(len(sources)):
-        return await _score_and_write(sources, setup, freeze, write)
+    # The collector is paused for a plan of any size: who is in it is known only as read.
+    with _collector_paused(_GC_PAUSE_FROM if employee_ids is None else len(employee_ids)):
+        return await _score_and_write(ranges, load, _Batch(setup, freeze), write)
 
 
 def events(

@@ -12,6 +12,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The results of this plan are already published, from {at} UTC; a release is final.",
         "该计划的结果已发布（{at} UTC 起生效）；发布后不能更改。",
     ),
+    "results_calibrating": (
+        "A calibration session over this plan is still open; lock it before the results are "
+        "published, or they would go out uncalibrated.",
+        "该计划仍有未锁定的校准会议；请先锁定校准，否则发布的将是未经校准的结果。",
+    ),
     "timezone_required": (
         "{field} needs a UTC offset, such as 2027-01-10T09:00:00+08:00.",
         "{field} 需要带时区偏移，例如 2027-01-10T09:00:00+08:00。",

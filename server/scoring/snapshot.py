@@ -250,6 +250,7 @@ def inputs_from_json(row: StoredScore) -> PersonInputs:
             for i in data["indicators"]
         ),
         manager_rating=data.get("manager_rating"),
+        peer_rating=_decimal(data.get("peer_rating")),
     )
 
 

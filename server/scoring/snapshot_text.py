@@ -70,7 +70,7 @@ class FrozenTexts:
         assignment_id, _, _, _, revision = source.place
         actuals = {row[0]: row for row in sql.as_json(source.actuals) or ()}
         evaluation = source.evaluation
-        ratings, overall = source.ratings()
+        ratings, overall = source.evaluated()
         rated = ""
         found = []
         for spec in source.specs.items:
@@ -97,9 +97,11 @@ class FrozenTexts:
                     provenance = _ENCODE(actual_provenance(row))
             found.append(head + value + ',"provenance":' + provenance + "}")
         rating = "null" if overall is None else str(overall)
+        # As PersonInputs.to_json: a peer rating only when there is one.
+        peer = "" if source.peer is None else ',"peer_rating":"' + _plain(source.peer) + '"'
         return (
             f'{{"assignment_id":"{sql.as_uuid(assignment_id)}","assignment_revision":'
-            f'{int(revision)},"indicators":[{",".join(found)}],"manager_rating":{rating}}}'
+            f'{int(revision)},"indicators":[{",".join(found)}],"manager_rating":{rating}{peer}}}'
         )
 
     def _item(self, item: IndicatorScore) -> tuple[IndicatorScore, str, dict[str, str]]:

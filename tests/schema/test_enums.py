@@ -58,6 +58,9 @@ OPEN: set[tuple[str, str]] = {
     # a row error's input path, as extensions.field gives it (rows[3].overrides[0].weight)
     ("AssignmentRowError", "field"),
     ("RejectedActualRow", "field"),
+    ("RejectedBonusBase", "field"),
+    # a reminder rule's own step (due_in_3_days, overdue...): each rule names its stages
+    ("Notification", "stage"),
 }
 DOCS = {
     "docs/api.md": {

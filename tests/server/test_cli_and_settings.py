@@ -41,11 +41,11 @@ def test_policy_check_accepts_the_shipped_files() -> None:
 def test_policy_check_reports_line_numbers(tmp_path: Path) -> None:
     shutil.copy(PROJECT_ROOT / "policies" / "model.conf", tmp_path / "model.conf")
     (tmp_path / "policy.csv").write_text(
-        "# comment\np, gm, *, employee, read, company\np, gm, *, bonus, fly, scope\n"
+        "# comment\np, gm, *, employee, read, company\np, gm, *, rocket, fly, scope\n"
     )
     result = run("policy", "check", str(tmp_path))
     assert result.returncode == 1
-    assert f"{tmp_path / 'policy.csv'}:3: unknown object 'bonus'" in result.stdout
+    assert f"{tmp_path / 'policy.csv'}:3: unknown object 'rocket'" in result.stdout
 
 
 def test_production_refuses_the_default_secret(tmp_path: Path) -> None:

@@ -193,8 +193,8 @@ def test_the_message_says_what_and_where_in_both_languages() -> None:
     assert chinese == "expression：意外的“)”（第 20 列）。"
     english, chinese = messages(refusal("__import__('os')"))
     assert english == (
-        "expression: unknown name '__import__'; use indicators, manager_rating or the "
-        "functions min, max, round at column 1."
+        "expression: unknown name '__import__'; use indicators, manager_rating, peer_rating or "
+        "the functions min, max, round at column 1."
     )
     assert "未知名称“__import__”" in chinese and "第 1 列" in chinese
 

@@ -86,7 +86,7 @@ async def test_changes_are_checked_before_anything_is_computed(api, make_company
         api, sandbox, plan, {"formula": {"expression": "indicators + bonus"}}, lang="zh"
     )
     assert message["errors"][0]["message"] == (
-        "change.formula.expression：未知名称“bonus”；可用 indicators, manager_rating，"
+        "change.formula.expression：未知名称“bonus”；可用 indicators, manager_rating, peer_rating，"
         "或函数 min, max, round（第 14 列）。"
     )
     one = await preview(api, sandbox, plan, {})

@@ -78,9 +78,11 @@ async def test_each_save_is_a_new_version_the_newest_in_force(api, make_company,
         (
             "__import__('os')",
             1,
-            "expression: unknown name '__import__'; use indicators, manager_rating or the "
+            "expression: unknown name '__import__'; use indicators, manager_rating, peer_rating or "
+            "the "
             "functions min, max, round at column 1.",
-            "expression：未知名称“__import__”；可用 indicators, manager_rating，或函数 min, "
+            "expression：未知名称“__import__”；可用 indicators, manager_rating, peer_rating，或函数 "
+            "min, "
             "max, round（第 1 列）。",
         ),
         (

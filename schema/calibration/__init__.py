@@ -1,0 +1,1 @@
+"""GraphQL face of calibration sessions (decided in server/calibration)."""

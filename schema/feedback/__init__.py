@@ -1,0 +1,1 @@
+"""GraphQL face of feedback and appeals, improvement plans and ongoing notes."""

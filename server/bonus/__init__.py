@@ -1,0 +1,1 @@
+"""Results applied: grade coefficients, department pools and each person's bonus."""

@@ -1,0 +1,1 @@
+"""360 input: colleagues asked for ratings on a person, seen by him only in aggregate."""
