@@ -41,6 +41,15 @@ FIXED: dict[str, str] = {
     "a number": "应为数字",
     "the key of an indicator of this plan": "应为本计划中某个指标的键",
     "a JSON object": "应为 JSON 对象",
+    "not valid Unicode text": "不是有效的 Unicode 文本",
+    "a rated indicator": "应为按评分计分的指标",
+    "only a CHANGE corrects targets": "只有 CHANGE（更改）决定才能更正目标值",
+    "a note about someone else": "只能记录关于他人的备注",
+    "a time with its UTC offset": "应为带 UTC 偏移的时间",
+    "true or false": "true 或 false",
+    "a port number": "应为端口号",
+    "an amount to the cent": "应为精确到分的金额",
+    "none for the company": "公司范围无需提供",
 }
 
 Patterns = tuple[tuple[re.Pattern[str], str], ...]

@@ -219,12 +219,21 @@ async def _read(
     if postgres:
         aggregates = (f'{_PG_ACTUALS.format(fields=f)} AS "a{n}"' for n, f in enumerate(fields))
         columns += [f'v."a{n}"' for n in range(len(fields))]
-        joined = (
-            f'LEFT JOIN (SELECT "assignment_id", {", ".join(aggregates)} FROM "actual" '
-            f'WHERE {where("", 1)} GROUP BY "assignment_id") AS v '
-            'ON v."assignment_id" = a."id" '
-        )
-        params = [*scope, *kinds, *scope]
+        if bounds:
+            # A range of the plan's people: each one's actuals through the (assignment,
+            # key) index, rather than a scan of all the plan's actuals for every range.
+            joined = (
+                f'LEFT JOIN LATERAL (SELECT {", ".join(aggregates)} FROM "actual" '
+                'WHERE "assignment_id" = a."id") AS v ON true '
+            )
+            params = [*kinds, *scope]
+        else:
+            joined = (
+                f'LEFT JOIN (SELECT "assignment_id", {", ".join(aggregates)} FROM "actual" '
+                f'WHERE {where("", 1)} GROUP BY "assignment_id") AS v '
+                'ON v."assignment_id" = a."id" '
+            )
+            params = [*scope, *kinds, *scope]
     else:
         columns += [_SQLITE_ACTUALS.format(fields=f) for f in fields]
         joined = ""

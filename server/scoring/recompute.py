@@ -76,18 +76,31 @@ def salt(setup: ScoringSetup) -> str:
     )
 
 
+# The engine's answers kept for the process, per (indicator, value as read): an indicator's
+# score depends on nothing else, and the ``Spec`` objects of an assignment text live as long
+# as the text is cached (specs.py), so the next recompute scores again only the values that
+# moved (most of a plan's do not between two recomputes). Emptied past its size.
+MAX_KNOWN = 50_000
+_KNOWN: dict[tuple[Spec, Any], IndicatorScore] = {}
+
+
 class Scorer:
-    """Scores people under one setup, each distinct (indicator, value) once: the people of a
-    plan share their assignment's ``Spec`` objects, and many share a value (a count, a
-    rating, none yet), so they share the engine's answer too, explanations included (written
-    at most once per language). People with the very same answers share their score."""
+    """Scores people under one setup, each distinct (indicator, value) once (see ``_KNOWN``):
+    the people of a plan share their assignment's ``Spec`` objects, and many share a value (a
+    count, a rating, none yet), so they share the engine's answer too, explanations included
+    (written at most once per language). People with the very same answers share their
+    score."""
 
     def __init__(self, setup: ScoringSetup) -> None:
         self.setup = setup
-        self._items: dict[tuple[Spec, Any], IndicatorScore] = {}
+        self._items = _KNOWN
+        # Keyed by the ids of the person's items: each key's items are held by the score
+        # stored under it, so an id stands for one item while this scorer lives.
         self._people: dict[tuple[Any, ...], PersonScore] = {}
 
     def _item(self, spec: Spec, found: Any, value: Decimal | None) -> IndicatorScore:
+        if len(self._items) >= MAX_KNOWN:
+            self._items.clear()
         item = self._items[(spec, found)] = score_indicator(
             spec.rule, spec.target, value, spec.weight, key=spec.key
         )
@@ -115,7 +128,6 @@ class Scorer:
                     value = None if found is None else Decimal(found).scaleb(-VALUE_PLACES)
                     item = self._item(spec, found, value)
             items.append(item)
-        # The items are kept in ``_items``: their ids stand for them while this scorer lives.
         key = (*map(id, items), overall)
         person = self._people.get(key)
         if person is None:
