@@ -76,16 +76,35 @@ def salt(setup: ScoringSetup) -> str:
     )
 
 
-# The engine's answers kept for the process, per (indicator, value as read): an indicator's
-# score depends on nothing else, and the ``Spec`` objects of an assignment text live as long
-# as the text is cached (specs.py), so the next recompute scores again only the values that
-# moved (most of a plan's do not between two recomputes). Emptied past its size.
-MAX_KNOWN = 50_000
-_KNOWN: dict[tuple[Spec, Any], IndicatorScore] = {}
+class _Answers:
+    """The engine's answers kept for the process, per (indicator, value as read): an
+    indicator's score depends on nothing else, and the ``Spec`` objects of an assignment text
+    live as long as the text is cached (specs.py), so the next recompute scores again only
+    the values that moved (most of a plan's do not between two recomputes).
+
+    Two generations of at most ``size`` answers each: when the recent one is full it becomes
+    the older one and the one before is dropped; an answer found in the older one moves back
+    to the recent one. What is still in use stays, what moved away goes, memory is bounded."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.recent: dict[tuple[Spec, Any], IndicatorScore] = {}
+        self.older: dict[tuple[Spec, Any], IndicatorScore] = {}
+
+    def earlier(self, key: tuple[Spec, Any]) -> IndicatorScore | None:
+        return self.older.get(key)
+
+    def keep(self, key: tuple[Spec, Any], item: IndicatorScore) -> None:
+        if len(self.recent) >= self.size:
+            self.older, self.recent = self.recent, {}
+        self.recent[key] = item
+
+
+ANSWERS = _Answers(40_000)
 
 
 class Scorer:
-    """Scores people under one setup, each distinct (indicator, value) once (see ``_KNOWN``):
+    """Scores people under one setup, each distinct (indicator, value) once (see ``_Answers``):
     the people of a plan share their assignment's ``Spec`` objects, and many share a value (a
     count, a rating, none yet), so they share the engine's answer too, explanations included
     (written at most once per language). People with the very same answers share their
@@ -93,17 +112,16 @@ class Scorer:
 
     def __init__(self, setup: ScoringSetup) -> None:
         self.setup = setup
-        self._items = _KNOWN
         # Keyed by the ids of the person's items: each key's items are held by the score
         # stored under it, so an id stands for one item while this scorer lives.
         self._people: dict[tuple[Any, ...], PersonScore] = {}
 
     def _item(self, spec: Spec, found: Any, value: Decimal | None) -> IndicatorScore:
-        if len(self._items) >= MAX_KNOWN:
-            self._items.clear()
-        item = self._items[(spec, found)] = score_indicator(
-            spec.rule, spec.target, value, spec.weight, key=spec.key
-        )
+        key = (spec, found)
+        item = ANSWERS.earlier(key)
+        if item is None:
+            item = score_indicator(spec.rule, spec.target, value, spec.weight, key=spec.key)
+        ANSWERS.keep(key, item)
         return item
 
     def score(self, source: Source) -> PersonScore:
@@ -111,7 +129,7 @@ class Scorer:
         units = {r[0]: r[1] for r in sql.as_json(source.values) or ()}
         ratings, overall = source.ratings()
         rated = source.evaluation is not None
-        known = self._items
+        known = ANSWERS.recent
         items: list[IndicatorScore] = []
         for spec in source.specs.items:
             if spec.qualitative:

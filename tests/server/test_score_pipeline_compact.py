@@ -134,3 +134,22 @@ async def test_an_assignment_written_twice_in_one_transaction_is_read_again(
         await assignment.save()
         assert await recompute(scene.company_id, scene.plan_id) == 1
     assert (await scene.score("staff")).total == Decimal("194.00")  # 12/5 × 60 + 5/4 × 40
+
+
+def test_kept_answers_stay_bounded_and_keep_what_is_still_used() -> None:
+    """The engine's answers kept between recomputes: two generations of ``size``, an answer
+    still in use comes back to the recent one, one nobody asks for again is dropped."""
+    from server.scoring.recompute import _Answers
+
+    answers = _Answers(2)
+    item = object()
+    answers.keep(("a", 1), item)  # type: ignore[arg-type]
+    answers.keep(("b", 1), item)  # type: ignore[arg-type]
+    answers.keep(("c", 1), item)  # type: ignore[arg-type]  # "a" and "b" are older now
+    assert set(answers.recent) == {("c", 1)} and set(answers.older) == {("a", 1), ("b", 1)}
+    assert answers.earlier(("a", 1)) is item  # type: ignore[arg-type]
+    answers.keep(("a", 1), item)  # type: ignore[arg-type]  # used again: recent
+    answers.keep(("d", 1), item)  # type: ignore[arg-type]  # full: "b" goes
+    assert answers.earlier(("b", 1)) is None  # type: ignore[arg-type]
+    assert set(answers.older) == {("c", 1), ("a", 1)}
+    assert len(answers.recent) + len(answers.older) <= 4
