@@ -115,9 +115,9 @@ class Source:
     values: str | None = None
     actuals: str | None = None
     evaluation: tuple[Any, ...] | None = None
-    # The person's score as stored: (frozen, digest of a live one), None without one (read
-    # by a recompute only).
-    stored: tuple[bool, str | None] | None = None
+    # The person's score as stored: (frozen, digest of a live one, at the assignment's place
+    # still), None without one (read by a recompute only).
+    stored: tuple[bool, str | None, bool] | None = None
     # The 360 mean (1-5) once enough colleagues answered (peer_input.py), else None.
     peer: Decimal | None = None
     _ratings: tuple[dict[str, Any], int | None] | None = field(default=None, repr=False)
@@ -243,8 +243,13 @@ async def _read(
     if stored:
         joined += _SCORE
         digest = "'digest'" if postgres else "'$.digest'"
+        same = "IS NOT DISTINCT FROM" if postgres else "IS"
         columns += [  # a frozen score's result is big and never compared
-            's."frozen"',
+            # 2: frozen; 1: live at the assignment's place (a write leaves the place be);
+            # 0: live elsewhere (moved); NULL: no score.
+            'CASE WHEN s."id" IS NULL THEN NULL WHEN s."frozen" THEN 2 WHEN '
+            's."assignment_id" = a."id" AND s."department_id" = a."department_id" AND '
+            f's."manager_id" {same} a."manager_id" THEN 1 ELSE 0 END',
             f'CASE WHEN s."frozen" THEN NULL ELSE s."result" ->> {digest} END',
         ]
     rows = await sql.fetch(
@@ -263,7 +268,7 @@ async def _read(
         if snapshot:
             source.actuals = row[first + 1 if stored else first]
         if stored and row[-7] is not None:
-            source.stored = (bool(row[-7]), row[-6])
+            source.stored = (row[-7] == 2, row[-6], row[-7] == 1)
         if by_version:
             known = _SPECS.get((str(row[0]), row[5]))
             if known is None:

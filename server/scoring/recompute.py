@@ -191,13 +191,15 @@ class _Batch:
         formula = None if setup.formula is None else setup.formula.expression
         self.texts = FrozenTexts(formula, snapshot.bands_json(setup.grade_bands))
 
-    def rows(self, sources: Sequence[Source]) -> tuple[list[tuple[Any, ...]], ...]:
+    def rows(self, sources: Sequence[Source]) -> Rows:
         with exact_arithmetic():
             return self._rows(sources)
 
-    def _rows(self, sources: Sequence[Source]) -> tuple[list[tuple[Any, ...]], ...]:
+    def _rows(self, sources: Sequence[Source]) -> Rows:
+        """(people without a score, with one that moved, with one still in place)."""
         new: list[tuple[Any, ...]] = []
-        known: list[tuple[Any, ...]] = []
+        moved: list[tuple[Any, ...]] = []
+        placed: list[tuple[Any, ...]] = []
         for source in sources:
             found = source.stored
             if found is not None and found[0]:
@@ -213,7 +215,7 @@ class _Batch:
             else:
                 text = self.live.text(score, digest)
             grade = score.grade
-            (new if found is None else known).append(
+            (new if found is None else placed if found[2] else moved).append(
                 (
                     *source.place[:4],
                     score.status.value,
@@ -225,10 +227,12 @@ class _Batch:
                     text,
                 )
             )
-        return new, known
+        return new, moved, placed
 
 
-Write = Callable[[list[tuple[Any, ...]], list[tuple[Any, ...]]], Awaitable[WrittenRows]]
+Row = tuple[Any, ...]
+Rows = tuple[list[Row], list[Row], list[Row]]
+Write = Callable[[list[Row], list[Row], list[Row]], Awaitable[WrittenRows]]
 Load = Callable[[Range | None], Awaitable[list[Source]]]
 
 
@@ -266,9 +270,9 @@ async def _score_and_write(
         for read in reads:
             sources: list[Source] = await read
             for start in range(0, len(sources), CHUNK):
-                new, known = batch.rows(sources[start : start + CHUNK])
-                if new or known:
-                    writes.append(lane.submit(partial(write, new, known)))
+                new, moved, placed = batch.rows(sources[start : start + CHUNK])
+                if new or moved or placed:
+                    writes.append(lane.submit(partial(write, new, moved, placed)))
                     await asyncio.sleep(0)  # the write takes its place in line
         return WrittenRows.joined([await w for w in writes])
     finally:
@@ -301,9 +305,16 @@ async def refresh(
             company_id, plan_id, employee_ids, snapshot=freeze, stored=True, within=within
         )
 
-    def write(new: list[tuple[Any, ...]], known: list[tuple[Any, ...]]) -> Awaitable[WrittenRows]:
+    def write(new: list[Row], moved: list[Row], placed: list[Row]) -> Awaitable[WrittenRows]:
         return upsert_scores(
-            company_id, plan_id, new, known, now, freeze=freeze, expected_version=expected_version
+            company_id,
+            plan_id,
+            new,
+            moved,
+            now,
+            freeze=freeze,
+            expected_version=expected_version,
+            placed=placed,
         )
 
     # The collector is paused for a plan of any size: who is in it is known only as read.

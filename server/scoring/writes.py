@@ -106,12 +106,20 @@ class WrittenRows(Sequence[Written]):
 
 
 _LIVE = tuple(c for c in ROW if c != "inputs")  # what an update of a live score sends
+# A score still at its assignment's place keeps these as they are: setting them anyway costs
+# SQLite a rewrite of the indexes over them for every row.
+_PLACE = ("assignment_id", "department_id", "manager_id")
 
 
-def _update_sql(dialect: str, freeze: bool, expected: bool, count: int) -> str:
+def _columns(freeze: bool, moved: bool) -> tuple[str, ...]:
+    columns = ROW if freeze else _LIVE
+    return columns if moved else tuple(c for c in columns if c not in _PLACE)
+
+
+def _update_sql(dialect: str, freeze: bool, expected: bool, count: int, moved: bool) -> str:
     """Parameters in the text's order: ``computed_at``, the rows, company, plan (and the
     expected version)."""
-    columns = ROW if freeze else _LIVE
+    columns = _columns(freeze, moved)
     if dialect == "postgres":
         ref = {c: f'u."{c}"' for c in columns}
         ref["result"] += "::jsonb"
@@ -178,9 +186,12 @@ def _insert_sql(dialect: str, freeze: bool, expected: bool, count: int) -> str:
     )
 
 
-def _live(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    """A row without its ``inputs`` (a live score keeps none)."""
-    return (*row[:9], row[10])
+def _shaped(rows: Sequence[tuple[Any, ...]], freeze: bool, moved: bool) -> list[tuple[Any, ...]]:
+    """Rows (in ``ROW`` order) as ``_columns`` sends them: without ``inputs`` for a live
+    score (it keeps none), without the place for one that did not move."""
+    if moved:
+        return list(rows) if freeze else [(*r[:9], r[10]) for r in rows]
+    return [(r[1], *r[4:]) for r in rows] if freeze else [(r[1], *r[4:9], r[10]) for r in rows]
 
 
 async def _update(
@@ -190,11 +201,12 @@ async def _update(
     name: str,
     freeze: bool,
     expected: list[int],
+    moved: bool = True,
 ) -> list[tuple[Any, ...]]:
-    shaped = rows if freeze else [_live(r) for r in rows]
+    shaped = _shaped(rows, freeze, moved)
     if name == "postgres":
         arrays = [list(column) for column in zip(*shaped, strict=True)]
-        statement = _update_sql(name, freeze, bool(expected), len(rows))
+        statement = _update_sql(name, freeze, bool(expected), len(rows), moved)
         return await sql.fetch(statement, [at, *arrays, *scope, *expected])
     found: list[tuple[Any, ...]] = []
     count = SQLITE_VALUES // len(shaped[0])
@@ -203,7 +215,7 @@ async def _update(
         params: list[Any] = [at]
         for r in chunk:
             params += r
-        statement = _update_sql(name, freeze, bool(expected), len(chunk))
+        statement = _update_sql(name, freeze, bool(expected), len(chunk), moved)
         found += await sql.fetch(statement, [*params, *scope, *expected])
     return found
 
@@ -245,11 +257,13 @@ async def upsert_scores(
     *,
     freeze: bool = False,
     expected_version: int | None = None,
+    placed: Sequence[tuple[Any, ...]] = (),
 ) -> WrittenRows:
-    """Write ``new`` rows (people without a score) and ``stored`` ones (people with one),
-    each in ``ROW`` order with ids as the backend returned them, as live scores, or, with
-    ``freeze``, as their next frozen version (only a live score at ``expected_version`` when
-    that is given)."""
+    """Write ``new`` rows (people without a score), ``stored`` ones (people with one) and
+    ``placed`` ones (people with one still at their assignment's place: the place is left
+    as it is), each in ``ROW`` order with ids as the backend returned them, as live scores,
+    or, with ``freeze``, as their next frozen version (only a live score at
+    ``expected_version`` when that is given)."""
     name = sql.dialect(sql.client())
     expected = [] if expected_version is None else [expected_version]
     scope = [sql.uuid_param(company_id, name), sql.uuid_param(plan_id, name)]
@@ -257,6 +271,8 @@ async def upsert_scores(
     found: list[tuple[Any, ...]] = []
     if stored:
         found += await _update(stored, scope, at, name, freeze, expected)
+    if placed:
+        found += await _update(placed, scope, at, name, freeze, expected, moved=False)
     if new:
         found += await _insert(new, scope, at, name, freeze, expected)
     return WrittenRows(found)

@@ -223,3 +223,26 @@ async def test_a_new_formula_rescores_live_scores_and_explain_reads_the_row(scen
     assert [i.key for i in explained.items] == [scene.revenue, scene.customers]
     assert snapshot.items(score)[0].contribution == explained.items[0].contribution
     assert snapshot.explanation(score, "en", frozen=False).total == "72 + 50 = 122 → Excellent"
+
+
+async def test_a_moved_person_takes_his_score_along_and_one_in_place_keeps_it(
+    scene: Scene,
+) -> None:
+    """A recompute leaves a score's place alone when the assignment did not move (see
+    writes._PLACE), and writes the new one when it did, with his new result either way."""
+    staff = await scene.assign("staff")
+    await scene.assign("worker")
+    await scene.actual("staff", scene.customers, "5")
+    await scene.actual("worker", scene.customers, "5")
+    assert await recompute(scene.company_id, scene.plan_id) == 2
+    plant, boss = scene.people["worker"].department_id, scene.people["worker"].manager_id
+    await Assignment.filter(id=staff.id).update(
+        department_id=plant, manager_id=boss, revision=staff.revision + 1
+    )
+    before = (await scene.score("worker")).result["digest"]
+    await scene.actual("worker", scene.customers, "3")
+    assert await recompute(scene.company_id, scene.plan_id) == 2
+    moved, stayed = await scene.score("staff"), await scene.score("worker")
+    assert (moved.department_id, moved.manager_id) == (plant, boss)
+    assert (stayed.department_id, stayed.manager_id) == (plant, boss)
+    assert stayed.result["digest"] != before  # rewritten, in place
