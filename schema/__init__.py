@@ -8,6 +8,7 @@ from strawberry.tools import merge_types
 
 from schema.actuals.mutations import ActualMutation
 from schema.actuals.queries import ActualQuery
+from schema.analytics import AnalyticsMutation, AnalyticsQuery
 from schema.assignments.mutations import AssignmentMutation
 from schema.assignments.queries import AssignmentQuery
 from schema.audit import AuditQuery
@@ -75,6 +76,7 @@ Query = merge_types(
         FeedbackQuery,
         ReminderQuery,
         NotificationQuery,
+        AnalyticsQuery,
     ),
 )
 Subscription = merge_types(
@@ -107,6 +109,7 @@ Mutation = merge_types(
         ReportMutation,
         ReminderMutation,
         NotificationMutation,
+        AnalyticsMutation,
     ),
 )
 

@@ -22,6 +22,7 @@ from plugins.manager import call_each_async
 from schema import build_schema
 from schema.downloads import download_route, hide_download_tokens
 from schema.http import JixiaoGraphQL
+from server.dashboard_page import dashboard_routes
 from server.db import database_reachable, using
 from server.graphiql import GRAPHIQL_ASSET_DIR, GRAPHIQL_ASSET_PREFIX
 from server.runtime import Runtime, start_runtime
@@ -89,6 +90,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         WebSocketRoute("/graphql", graphql),
         # Signed links to reports and sheets; the token in the path is kept out of the log.
         download_route(holder),
+        # The dashboard page and its offline chart library (no database needed to serve).
+        *dashboard_routes(),
     ]
     hide_download_tokens()
     if settings.graphiql_enabled:

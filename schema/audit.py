@@ -51,6 +51,7 @@ GRAPHQL_TYPES: dict[str, str] = {
     # Marking read and preferences are about the person himself.
     AuditObjectType.NOTIFICATION: "Employee",
     AuditObjectType.NOTIFICATION_PREFERENCES: "Employee",
+    AuditObjectType.ANALYTICS_SETTINGS: "Company",
 }
 # A channel's configuration and a delivery are the tenant admin's plumbing, read through
 # their own queries, with no GraphQL type of their own: their entries carry no objectId.

@@ -45,6 +45,7 @@ class AuditObjectType(StrEnum):
     NOTIFICATION_PREFERENCES = "notification_preferences"
     NOTIFICATION_CHANNEL = "notification_channel"
     NOTIFICATION_DELIVERY = "notification_delivery"
+    ANALYTICS_SETTINGS = "analytics_settings"  # a tenant's analytics thresholds
 
 
 class AuditAction(StrEnum):
@@ -130,3 +131,5 @@ class AuditAction(StrEnum):
     NOTIFICATION_PREFERENCES_UPDATE = "notification_preferences.update"
     NOTIFICATION_CHANNEL_UPDATE = "notification_channel.update"
     NOTIFICATION_DELIVERY_RETRY = "notification_delivery.retry"
+    ANALYTICS_SETTINGS_UPDATE = "analytics_settings.update"
+    ANALYTICS_EXPORT = "analytics.export"  # an analytics workbook downloaded

@@ -56,14 +56,14 @@ async def _demo(settings: Settings, *, only_schema: bool = False) -> int:
         with db:
             if only_schema:
                 return 0
-            sizes = demo_size()
+            sizes = demo_size(history=True)
             with Progress(transient=False) as bar:
                 task = bar.add_task("Loading demo companies", total=sum(sizes.values()))
 
                 def advance(step: str, count: int) -> None:
                     bar.update(task, advance=count, description=f"Loading demo: {step}")
 
-                created = await load_demo(advance)
+                created = await load_demo(advance, history=True)
                 bar.update(task, completed=sum(sizes.values()), description="Demo companies ready")
         if created:
             print("Created demo companies:", ", ".join(created))

@@ -152,6 +152,12 @@ BONUS_READ = Permission("bonus", "read")
 BONUS_UPDATE = Permission("bonus", "update")
 BONUS_EXPORT = Permission("bonus", "export")
 
+# Analytics (docs/analytics.md); the rows beneath are the score grants' (server/analytics/scope.py)
+ANALYTICS_READ = Permission("analytics", "read")
+ANALYTICS_DRIVERS = Permission("analytics", "drivers")
+ANALYTICS_RATERS = Permission("analytics", "raters")
+ANALYTICS_EXPORT = Permission("analytics", "export")
+
 
 def plan_permission(action: str) -> Permission:
     """The permission for a plan workflow step or edit named by the state machine."""

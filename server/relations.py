@@ -230,6 +230,8 @@ RESOLVERS: dict[str, RelationResolver] = {
     "bonus": PERSON,
     # a notification is its recipient's, placed by (department, recipient, manager)
     "notification": PERSON,
+    # analytics figures are about people's scores, placed like a score
+    "analytics": PERSON,
 }
 
 

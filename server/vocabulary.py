@@ -302,6 +302,9 @@ OBJECT_ACTIONS: dict[str, frozenset[str]] = {
     # notifications (docs/notifications.md): read_own and set_preferences are one's own;
     # read_failed and retry the failed deliveries; configure the tenant's channels
     "notification": frozenset({"read_own", "set_preferences", "read_failed", "retry", "configure"}),
+    # analytics (docs/analytics.md): read the figures, drivers (correlation and regression),
+    # raters (rater effects), export; the rows beneath are the caller's score grants'
+    "analytics": frozenset({"read", "drivers", "raters", "export"}),
 }
 RELATIONS = ("self", "team", "scope", "company")
 

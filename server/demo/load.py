@@ -7,6 +7,7 @@ from uuid import UUID, uuid4
 
 from tortoise.transactions import in_transaction
 
+from server.demo.history import generate_history, history_steps
 from server.demo.orgdata import CompanySpec, demo_companies
 from server.models import Company, Department, Employee, RoleAssignment
 from server.services.auth import hash_password
@@ -14,6 +15,7 @@ from server.services.company import create_company
 
 DEMO_PASSWORD = "jixiao-demo"
 Progress = Callable[[str, int], None]
+HISTORY_MONTHS = 12
 
 
 async def load_company(
@@ -90,19 +92,27 @@ async def load_company(
     return True
 
 
-async def load_demo(progress: Progress | None = None) -> list[str]:
-    """Load every demo company that is missing; returns the slugs created."""
+async def load_demo(
+    progress: Progress | None = None, *, history: bool = False, months: int = HISTORY_MONTHS
+) -> list[str]:
+    """Load every demo company that is missing; returns the slugs created. With
+    ``history``, also ``months`` months of plans, scores and the rest (server/demo/history.py)
+    for each demo company that has none yet."""
     created: list[str] = []
     companies = demo_companies()
-    if all([await Company.exists(slug=c.slug) for c in companies]):
-        return created
-    password_hash = await hash_password(DEMO_PASSWORD)  # one hash: argon2 is slow by design
-    for spec in companies:
-        if await load_company(spec, password_hash, progress):
-            created.append(spec.slug)
+    if not all([await Company.exists(slug=c.slug) for c in companies]):
+        password_hash = await hash_password(DEMO_PASSWORD)  # one hash: argon2 is slow by design
+        for spec in companies:
+            if await load_company(spec, password_hash, progress):
+                created.append(spec.slug)
+    if history:
+        for spec in companies:
+            company = await Company.get(slug=spec.slug)
+            await generate_history(company.id, months, seed=spec.slug, progress=progress)
     return created
 
 
-def demo_size() -> dict[str, int]:
+def demo_size(*, history: bool = False, months: int = HISTORY_MONTHS) -> dict[str, int]:
     """What a progress bar needs: the number of steps per company."""
-    return {c.slug: len(c.departments) + len(c.people) + 1 for c in demo_companies()}
+    extra = history_steps(months) if history else 0
+    return {c.slug: len(c.departments) + len(c.people) + 1 + extra for c in demo_companies()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from server.models.access import RoleAssignment, Session
+from server.models.analytics import AnalyticsSettings
 from server.models.audit import AuditEntry
 from server.models.bonus import BonusBase, BonusPool, BonusSettings
 from server.models.calibration import CalibrationChange, CalibrationSession, CalibrationSettings
@@ -61,6 +62,7 @@ MODEL_MODULES = [
     "server.models.bonus",
     "server.models.reminders",
     "server.models.notifications",
+    "server.models.analytics",
 ]
 
 __all__ = [
@@ -68,6 +70,7 @@ __all__ = [
     "Actual",
     "ActualBatch",
     "ActualRevision",
+    "AnalyticsSettings",
     "Assignment",
     "AuditEntry",
     "BonusBase",

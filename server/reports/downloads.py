@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
+from server.analytics.export import workbook as analytics_workbook
 from server.audit import Actor
 from server.bonus.export import bonus_file
 from server.bonus.service import bonus_allocation
@@ -90,6 +91,9 @@ async def produce(actor: Actor, claims: DownloadClaims) -> Download:
         name, content = await bonus_file(
             actor, UUID(params["plan"]), UUID(department) if department else None, lang
         )
+        return Download(name, XLSX, content, inline=False)
+    if claims.kind is DownloadKind.ANALYTICS_XLSX:
+        name, content = await analytics_workbook(actor, params, lang)
         return Download(name, XLSX, content, inline=False)
     if claims.kind is DownloadKind.CALIBRATION_XLSX:
         book = await calibration_workbook(actor, UUID(params["session"]), lang)

@@ -30,3 +30,4 @@ class DownloadKind(StrEnum):
     REPORT_HTML = "report_html"
     BONUS_XLSX = "bonus_xlsx"  # a plan's bonus allocation for payroll (server/bonus)
     CALIBRATION_XLSX = "calibration_xlsx"  # server/calibration/export.py
+    ANALYTICS_XLSX = "analytics_xlsx"  # server/analytics/export.py

@@ -61,6 +61,8 @@ OPEN: set[tuple[str, str]] = {
     ("RejectedBonusBase", "field"),
     # a reminder rule's own step (due_in_3_days, overdue...): each rule names its stages
     ("Notification", "stage"),
+    # an interval's confidence level (0.95), a number
+    ("ScoreInterval", "level"),
 }
 DOCS = {
     "docs/api.md": {

@@ -1,0 +1,143 @@
+"""What the correlation and driver analytics loaded, kept for the process while it is fresh.
+
+Loading a period's observations reads every score, assignment and actual of its plans and
+scores each indicator again (server/analytics/observations.py): seconds at 10,000 people
+and several periods. Nothing of it changes unless a row beneath changes, so an answer is
+kept with a freshness **stamp**, read by one aggregate statement on every call, and reused
+while the stamp is the same. Per plan of the periods (the tenant's published ones):
+
+- the plan's id and state (a plan leaving the published states leaves the stamp);
+- its scores: count, sum of ``version``, sum of ``total``, latest ``computed_at`` (a
+  recompute writes ``computed_at`` on every row it changes, server/scoring/writes.py; a
+  freeze, a calibration lock and a correction bump ``version``; inserts and deletes move
+  the count);
+- its assignments: count and sum of ``revision`` (every writer of ``indicators`` bumps it:
+  server/assignments/service.py, server/feedback/deciding.py);
+- its actuals: count, sum of ``revision``, sum of ``value``, latest ``set_at`` (every writer
+  sets ``set_at``: server/actuals/manual.py, edits.py, connector.py, store.py);
+
+and, for answers with connector metrics, the company's metric facts lying inside the periods'
+span (count, sum of ``value``, latest ``updated_at``: the sync's upsert writes it with a new
+value, server/sync/store.py), its metric sources and connector configs (count, latest
+``updated_at``), which decide whose facts count. The installed metrics (the registry object)
+are part of an answer's identity.
+
+A caller whose rows depend on the clock (``released_only``: results released by now) gets no
+stamp and nothing is kept for him. At most ``MAX_ENTRIES`` answers holding ``MAX_ROWS``
+observations in all are kept, the least recently used dropped first.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+
+from server.analytics import sql as asql
+from server.analytics.periods import Period
+from server.analytics.scope import Reach
+from server.scoring import sql
+
+MAX_ENTRIES = 64
+MAX_ROWS = 150_000  # observations held in all (about 100 MB at 8 indicators each)
+
+Stamp = tuple[tuple[Any, ...], ...]
+
+# key -> (stamp, registry, value, rows)
+_KEPT: OrderedDict[Any, tuple[Stamp, Any, Any, int]] = OrderedDict()
+_held = [0]
+# Actuals change only while their plan is open (server/actuals/access.py, connector.py) and a
+# plan never goes back (server/plans/workflow.py): a finalized or closed plan's are settled.
+_OPEN = " AND p.\"state\" IN ('active', 'evaluating')"
+
+
+def _plans(reach: Reach, periods: Sequence[Period], dialect: str, params: list[Any]) -> str:
+    params.append(sql.uuid_param(reach.company_id, dialect))
+    return f'p."company_id" = ? AND {asql.plans_of("p", periods, dialect, params)}'
+
+
+def _statement(
+    reach: Reach, periods: Sequence[Period], dialect: str, facts: bool
+) -> tuple[str, list[Any]]:
+    params: list[Any] = []
+    parts = [
+        "SELECT 'plan', CAST(p.\"id\" AS TEXT), p.\"state\", NULL, NULL, NULL "
+        f'FROM "plan" AS p WHERE {_plans(reach, periods, dialect, params)}'
+    ]
+    for tag, alias, summed, valued, latest, only in (
+        ("score", "s", '"version"', '"total"', '"computed_at"', ""),
+        ("assignment", "a", '"revision"', None, None, ""),
+        ("actual", "x", '"revision"', '"value"', '"set_at"', _OPEN),
+    ):
+        values = f"CAST(SUM({alias}.{valued}) AS TEXT)" if valued else "NULL"
+        last = f"CAST(MAX({alias}.{latest}) AS TEXT)" if latest else "NULL"
+        # Driven by the plans' index on each table (SQLite would scan every plan's rows).
+        parts.append(
+            f"SELECT '{tag}', CAST({alias}.\"plan_id\" AS TEXT), CAST(COUNT(*) AS TEXT), "
+            f"CAST(SUM({alias}.{summed}) AS TEXT), {values}, {last} FROM \"{tag}\" AS {alias} "
+            f'WHERE {alias}."plan_id" IN (SELECT p."id" FROM "plan" AS p '
+            f"WHERE {_plans(reach, periods, dialect, params)}{only}) "
+            f'GROUP BY {alias}."plan_id"'
+        )
+    if facts:
+        company = sql.uuid_param(reach.company_id, dialect)
+        first = asql.date_param(min(p.start for p in periods), dialect)
+        last_day = asql.date_param(max(p.end for p in periods), dialect)
+        parts.append(
+            "SELECT 'facts', NULL, CAST(COUNT(*) AS TEXT), NULL, CAST(SUM(f.\"value\") AS TEXT), "
+            'CAST(MAX(f."updated_at") AS TEXT) FROM "metric_fact" AS f WHERE f."company_id" = ? '
+            'AND f."period_start" >= ? AND f."period_end" <= ?'
+        )
+        params += [company, first, last_day]
+        for tag, table in (("sources", "metric_source"), ("configs", "connector_config")):
+            parts.append(
+                f"SELECT '{tag}', NULL, CAST(COUNT(*) AS TEXT), NULL, NULL, "
+                f'CAST(MAX(t."updated_at") AS TEXT) FROM "{table}" AS t WHERE t."company_id" = ?'
+            )
+            params.append(company)
+    return " UNION ALL ".join(parts), params
+
+
+async def stamp(reach: Reach, periods: Sequence[Period], *, facts: bool = False) -> Stamp | None:
+    """The freshness stamp of ``periods``' plans (and of the company's metric facts with
+    ``facts``), one statement; None for a caller whose rows depend on the clock."""
+    if reach.released_only:
+        return None
+    dialect = sql.dialect(sql.client())
+    text, params = _statement(reach, periods, dialect, facts)
+    rows = await sql.fetch(text, params)
+    return tuple(sorted(tuple("" if v is None else str(v) for v in row) for row in rows))
+
+
+def recall(key: Any, fresh: Stamp | None, registry: Any = None) -> Any:
+    """The value kept under ``key`` for the stamp ``fresh`` (and the same registry), or None."""
+    if fresh is None:
+        return None
+    found = _KEPT.get(key)
+    if found is None or found[0] != fresh or found[1] is not registry:
+        return None
+    _KEPT.move_to_end(key)
+    return found[2]
+
+
+def remember(key: Any, fresh: Stamp | None, registry: Any, value: Any, rows: int = 1) -> None:
+    """Keep ``value`` (holding ``rows`` observations) under ``key`` for the stamp ``fresh``."""
+    if fresh is None or rows > MAX_ROWS:
+        return
+    forget(key)
+    _KEPT[key] = (fresh, registry, value, rows)
+    _held[0] += rows
+    while len(_KEPT) > MAX_ENTRIES or _held[0] > MAX_ROWS:
+        _, (_, _, _, dropped) = _KEPT.popitem(last=False)
+        _held[0] -= dropped
+
+
+def forget(key: Any = None) -> None:
+    """Drop what is kept under ``key``, or everything (tests, benchmarks of a cold call)."""
+    if key is None:
+        _KEPT.clear()
+        _held[0] = 0
+        return
+    found = _KEPT.pop(key, None)
+    if found is not None:
+        _held[0] -= found[3]
