@@ -33,9 +33,15 @@ CORRELATION = """query(DECL) {
 DRIVERS = """query(DECL) { scoreDrivers(period: $p, scope: $s) {
   status n rSquared drivers { indicator weight weightShare coefficient varianceShare gap } } }"""
 RATERS = """query(DECL) {
-  raterEffects(period: $p, scope: $s, normalized: $z) { companyMean companySd minRatees
+  raterEffects(period: $p, scope: $s) { companyMean companySd minRatees
+  raters { manager { id name } ratees mean sd meanGap selfGap flags } } }"""
+# The normalized scores page (the default 50 rows); their arguments are literals, as
+# ``declared`` declares only the top-level field's.
+RATERS_NORMALIZED = """query(DECL) {
+  raterEffects(period: $p, scope: $s) { companyMean companySd minRatees
   raters { manager { id name } ratees mean sd meanGap selfGap flags }
-  normalizedScores { employee { id } manager { id } score zScore } } }"""
+  normalizedScores(first: 50) { edges { cursor node { employee { id } manager { id } score
+  zScore } } pageInfo { hasNextPage endCursor } } } }"""
 DASHBOARD = """query(DECL) { dashboard(period: $p) { view scopeName
   completion { department { id name } headcount scored completionRate averageScore }
   distribution { scored grades { grade computedCount calibratedCount } }
@@ -125,13 +131,13 @@ ANALYTICS: tuple[Analytic, ...] = (
         "raterEffects",
         "raterEffects",
         RATERS,
-        lambda i: {"p": i.period(), "s": i.scope(), "z": False},
+        lambda i: {"p": i.period(), "s": i.scope()},
     ),
     Analytic(
         "raterEffects normalized",
         "raterEffects",
-        RATERS,
-        lambda i: {"p": i.period(), "s": i.scope(), "z": True},
+        RATERS_NORMALIZED,
+        lambda i: {"p": i.period(), "s": i.scope()},
     ),
     Analytic("dashboard", "dashboard", DASHBOARD, lambda i: {"p": i.period()}, target_ms=300.0),
 )

@@ -19,10 +19,8 @@ import argparse
 import asyncio
 import json
 import logging
-import tempfile
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -33,9 +31,8 @@ from schema.ids import encode
 from server.audit import Actor
 from server.db import using
 from server.demo.load import DEMO_PASSWORD
-from server.runtime import Runtime, start_runtime
+from server.runtime import Runtime
 from server.services.auth import hash_password
-from server.settings import Settings
 
 try:
     from bench import _analytics_data as data
@@ -234,30 +231,13 @@ async def build(args: argparse.Namespace, runtime: Runtime) -> tuple[data.Tenant
 
 
 async def run(args: argparse.Namespace) -> None:
-    with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
-        url, dropped = await emp.fresh_database(args.backend, Path(tmp), prefix="analytics")
-        runtime: Runtime | None = None
-        try:
-            settings = Settings(
-                database_url=url,
-                policy_watch_seconds=0,
-                sync_tick_seconds=0,
-                access_token_minutes=600,
-            )
-            runtime = await start_runtime(
-                settings, watch_policies=False, connection_name=f"bench_analytics_{args.backend}"
-            )
-            print(f"# bench_analytics: {args.backend}\n")
-            with using(runtime.db):
-                full, small = await build(args, runtime)
-                if args.backend == "postgres" or args.sqlite_analyze:
-                    await runtime.db.db().execute_script("ANALYZE")
-                await measure(args, runtime, full, small)
-        finally:
-            if runtime is not None:
-                await runtime.close()
-            if dropped:
-                await emp.drop_database(dropped)
+    async with emp.bench_runtime(args.backend, "analytics") as runtime:
+        print(f"# bench_analytics: {args.backend}\n")
+        with using(runtime.db):
+            full, small = await build(args, runtime)
+            if args.backend == "postgres" or args.sqlite_analyze:
+                await runtime.db.db().execute_script("ANALYZE")
+            await measure(args, runtime, full, small)
 
 
 def main() -> None:

@@ -18,10 +18,8 @@ import argparse
 import asyncio
 import random
 import statistics
-import tempfile
 import time
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -35,9 +33,8 @@ from server.bonus.service import bonus_allocation
 from server.db import using
 from server.demo.load import DEMO_PASSWORD
 from server.models import BonusBase, BonusPool, BonusSettings
-from server.runtime import Runtime, start_runtime
+from server.runtime import Runtime
 from server.services.auth import hash_password
-from server.settings import Settings
 
 try:
     from bench import _scores_data as data
@@ -125,40 +122,23 @@ async def measure(args: argparse.Namespace, runtime: Runtime, org: Any, setup: d
 
 
 async def run(args: argparse.Namespace) -> None:
-    with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
-        url, dropped = await emp.fresh_database(args.backend, Path(tmp), prefix="bonus")
-        runtime: Runtime | None = None
-        try:
-            settings = Settings(
-                database_url=url,
-                policy_watch_seconds=0,
-                sync_tick_seconds=0,
-                access_token_minutes=600,
+    async with emp.bench_runtime(args.backend, "bonus") as runtime:
+        org = build_scale_org(args.employees)
+        with using(runtime.db):
+            start = time.perf_counter()
+            await load_scale_org(org, await hash_password(DEMO_PASSWORD))
+            setup = await data.make_plan(runtime, org, 2)
+            written = await frozen_scores(setup, org, "bench-bonus")
+            own, pools = await inputs(setup, org)
+            if args.backend == "postgres":
+                await runtime.db.db().execute_script("ANALYZE")
+            print(
+                f"## bench_bonus: {args.backend}, {len(org.people)} people, "
+                f"{len(org.departments)} departments, {written} frozen scores, {own} own "
+                f"bases, {pools} pools (loaded in {time.perf_counter() - start:.1f} s), "
+                f"load average {emp.load_average()}\n"
             )
-            runtime = await start_runtime(
-                settings, watch_policies=False, connection_name=f"bench_bonus_{args.backend}"
-            )
-            org = build_scale_org(args.employees)
-            with using(runtime.db):
-                start = time.perf_counter()
-                await load_scale_org(org, await hash_password(DEMO_PASSWORD))
-                setup = await data.make_plan(runtime, org, 2)
-                written = await frozen_scores(setup, org, "bench-bonus")
-                own, pools = await inputs(setup, org)
-                if args.backend == "postgres":
-                    await runtime.db.db().execute_script("ANALYZE")
-                print(
-                    f"## bench_bonus: {args.backend}, {len(org.people)} people, "
-                    f"{len(org.departments)} departments, {written} frozen scores, {own} own "
-                    f"bases, {pools} pools (loaded in {time.perf_counter() - start:.1f} s), "
-                    f"load average {emp.load_average()}\n"
-                )
-                await measure(args, runtime, org, setup)
-        finally:
-            if runtime is not None:
-                await runtime.close()
-            if dropped:
-                await emp.drop_database(dropped)
+            await measure(args, runtime, org, setup)
 
 
 def main() -> None:

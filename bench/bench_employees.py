@@ -21,7 +21,7 @@ import platform
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -152,6 +152,30 @@ async def drop_database(name: str) -> None:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await admin.close()
+
+
+@contextlib.asynccontextmanager
+async def bench_runtime(backend: str, prefix: str) -> AsyncIterator[Runtime]:
+    """A started runtime on a new database of its own, closed and dropped afterwards."""
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
+        url, dropped = await fresh_database(backend, Path(tmp), prefix=prefix)
+        runtime: Runtime | None = None
+        try:
+            settings = Settings(
+                database_url=url,
+                policy_watch_seconds=0,
+                sync_tick_seconds=0,
+                access_token_minutes=600,
+            )
+            runtime = await start_runtime(
+                settings, watch_policies=False, connection_name=f"bench_{prefix}_{backend}"
+            )
+            yield runtime
+        finally:
+            if runtime is not None:
+                await runtime.close()
+            if dropped:
+                await drop_database(dropped)
 
 
 # --------------------------------------------------------------------------- the run

@@ -20,11 +20,9 @@ import contextlib
 import gc
 import logging
 import statistics
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -35,11 +33,10 @@ from schema.ids import encode
 from server.audit import Actor
 from server.db import using
 from server.demo.load import DEMO_PASSWORD, load_demo
-from server.runtime import Runtime, start_runtime
+from server.runtime import Runtime
 from server.scoring.freezing import freeze_plan
 from server.scoring.recompute import recompute
 from server.services.auth import hash_password
-from server.settings import Settings
 
 try:
     from bench import _scores_data as data
@@ -315,44 +312,27 @@ async def measure(
 
 
 async def run(args: argparse.Namespace) -> None:
-    with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
-        url, dropped = await emp.fresh_database(args.backend, Path(tmp), prefix="scores")
-        runtime: Runtime | None = None
-        try:
-            settings = Settings(
-                database_url=url,
-                policy_watch_seconds=0,
-                sync_tick_seconds=0,
-                access_token_minutes=600,
-            )
-            runtime = await start_runtime(
-                settings, watch_policies=False, connection_name=f"bench_scores_{args.backend}"
-            )
-            db = runtime.db
-            analyzed = args.backend == "postgres" or args.sqlite_analyze
+    async with emp.bench_runtime(args.backend, "scores") as runtime:
+        db = runtime.db
+        analyzed = args.backend == "postgres" or args.sqlite_analyze
 
-            async def analyze() -> None:
-                # PostgreSQL's autovacuum analyzes freshly loaded tables within a minute;
-                # nothing in the app analyzes SQLite after start-up.
-                if analyzed:
-                    await db.db().execute_script("ANALYZE")
+        async def analyze() -> None:
+            # PostgreSQL's autovacuum analyzes freshly loaded tables within a minute;
+            # nothing in the app analyzes SQLite after start-up.
+            if analyzed:
+                await db.db().execute_script("ANALYZE")
 
-            org = build_scale_org(args.employees)
-            with using(db):
-                start = time.perf_counter()
-                await load_demo()
-                await load_scale_org(org, await hash_password(DEMO_PASSWORD))
-                setup = await data.make_plan(runtime, org, args.indicators)
-                facts = await data.connector_facts(setup, org)
-                await analyze()
-                loaded = time.perf_counter() - start
-                tools.header(args, org, setup, facts, loaded, analyzed)
-                await measure(args, runtime, org, setup, analyze)
-        finally:
-            if runtime is not None:
-                await runtime.close()
-            if dropped:
-                await emp.drop_database(dropped)
+        org = build_scale_org(args.employees)
+        with using(db):
+            start = time.perf_counter()
+            await load_demo()
+            await load_scale_org(org, await hash_password(DEMO_PASSWORD))
+            setup = await data.make_plan(runtime, org, args.indicators)
+            facts = await data.connector_facts(setup, org)
+            await analyze()
+            loaded = time.perf_counter() - start
+            tools.header(args, org, setup, facts, loaded, analyzed)
+            await measure(args, runtime, org, setup, analyze)
 
 
 def main() -> None:

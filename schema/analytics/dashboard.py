@@ -8,7 +8,13 @@ from decimal import Decimal
 import strawberry
 from strawberry.types import Info
 
-from schema.analytics.common import AnalyticsPeriod, PeriodInput, analytics_period, decode_period
+from schema.analytics.common import (
+    AnalyticsPeriod,
+    PeriodInput,
+    analytics_period,
+    decode_period,
+    prime,
+)
 from schema.analytics.distribution import GradeDistribution
 from schema.analytics.ranking import DepartmentRanking
 from schema.analytics.trend import Trend
@@ -152,5 +158,12 @@ class DashboardQuery:
     async def dashboard(self, info: Info, period: PeriodInput) -> Dashboard:
         found = await service.dashboard(
             info.context.actor, decode_period(period), info.context.lang
+        )
+        ranked = found.ranking.rows if found.ranking is not None else ()
+        await prime(
+            info.context.loaders.org.department,
+            [c.department_id for c in found.completion]
+            + [r.figures.department_id for r in ranked]
+            + [a.department_id for a in found.alignment],
         )
         return _of(info, found)

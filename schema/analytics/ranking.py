@@ -15,6 +15,7 @@ from schema.analytics.common import (
     analytics_period,
     decode_period,
     decode_scope,
+    prime,
 )
 from schema.org.types import Department, department_ref
 from schema.permissions import AUTH
@@ -57,8 +58,8 @@ class DepartmentRank:
     department_id: strawberry.Private[object]
 
     @strawberry.field
-    async def department(self, info: Info) -> Department:
-        return await department_ref(info, self.department_id)
+    def department(self, info: Info) -> Department:
+        return department_ref(info, self.department_id)
 
 
 @strawberry.type(description="Departments ranked for a period, against the previous one.")
@@ -125,4 +126,7 @@ class RankingQuery:
         chosen = decode_period(period)
         reach = await decode_scope(info, "read", scope)
         found = await ranking.department_ranking(reach, chosen, RankingBasis(rank_by))
+        await prime(
+            info.context.loaders.org.department, (r.figures.department_id for r in found.rows)
+        )
         return DepartmentRanking.of(info, found)

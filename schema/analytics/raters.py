@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from uuid import UUID
 
 import strawberry
+from strawberry import relay
 from strawberry.types import Info
 
-from schema.analytics.common import AnalyticsScopeInput, PeriodInput, decode_period, decode_scope
+from schema import ids
+from schema.analytics.common import (
+    AnalyticsScopeInput,
+    PeriodInput,
+    decode_period,
+    decode_scope,
+    prime,
+)
 from schema.org.types import Employee, employee_ref
+from schema.paging import page_info
 from schema.permissions import AUTH
 from server.analytics import raters as service
+from server.analytics.periods import Period
 from server.analytics.raters import RaterFlag
+from server.analytics.scope import Reach
 
 strawberry.enum(
     RaterFlag,
@@ -37,7 +49,7 @@ class RaterEffect:
         description="Welch's two-sided p of his ratings against everyone else's in reach."
     )
     flags: list[RaterFlag]
-    manager_id: strawberry.Private[object]
+    manager_id: strawberry.Private[UUID]
 
     @strawberry.field(description="The rater (null when the caller may not see him).")
     def manager(self, info: Info) -> Employee | None:
@@ -62,6 +74,18 @@ class NormalizedScore:
         return employee_ref(info, self.manager_id)
 
 
+@strawberry.type
+class NormalizedScoreEdge:
+    cursor: str
+    node: NormalizedScore
+
+
+@strawberry.type(description="A page of normalized scores; `first` is capped at 100.")
+class NormalizedScoreConnection:
+    edges: list[NormalizedScoreEdge]
+    page_info: relay.PageInfo
+
+
 @strawberry.type(description="Rater effects of a period within the caller's reach.")
 class RaterEffects:
     scope_name: str
@@ -69,10 +93,47 @@ class RaterEffects:
     company_sd: Decimal | None
     min_ratees: int = strawberry.field(description="Raters with fewer people are not shown.")
     raters: list[RaterEffect]
-    normalized_scores: list[NormalizedScore]
+    period: strawberry.Private[Period]
+    reach: strawberry.Private[Reach]
+
+    @strawberry.field(
+        description="The scored people of the raters shown, each final score as a z-score "
+        "within his rater's people, by rater then score (z-score) descending; `managerId`: "
+        "one rater's people (none when he is not shown). `first` is capped at 100."
+    )
+    async def normalized_scores(
+        self,
+        info: Info,
+        manager_id: strawberry.ID | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> NormalizedScoreConnection:
+        shown = {r.manager_id for r in self.raters}
+        if manager_id is not None:
+            shown &= {ids.decode(manager_id, "Employee", "managerId")}
+        page = await service.normalized_scores(
+            self.period, self.reach, shown, first=first, after=after
+        )
+        people = {p for n in page.rows for p in (n.employee_id, n.manager_id)}
+        await prime(info.context.loaders.org.employee, people)
+        edges = [
+            NormalizedScoreEdge(
+                cursor=c,
+                node=NormalizedScore(
+                    score=n.score,
+                    z_score=n.z_score,
+                    employee_id=n.employee_id,
+                    manager_id=n.manager_id,
+                ),
+            )
+            for n, c in zip(page.rows, page.cursors, strict=True)
+        ]
+        return NormalizedScoreConnection(
+            edges=edges, page_info=page_info(page.cursors, page.has_next)
+        )
 
     @classmethod
-    def of(cls, found: service.RaterEffects) -> RaterEffects:
+    def of(cls, found: service.RaterEffects, period: Period) -> RaterEffects:
         return cls(
             scope_name=found.reach.name,
             company_mean=found.company_mean,
@@ -92,15 +153,8 @@ class RaterEffects:
                 )
                 for r in found.raters
             ],
-            normalized_scores=[
-                NormalizedScore(
-                    score=n.score,
-                    z_score=n.z_score,
-                    employee_id=n.employee_id,
-                    manager_id=n.manager_id,
-                )
-                for n in found.normalized
-            ],
+            period=period,
+            reach=found.reach,
         )
 
 
@@ -110,17 +164,18 @@ class RatersQuery:
         permission_classes=AUTH,
         description="Per manager, the mean and spread of the overall ratings he gave against "
         "the company's (within the caller's reach), the self-evaluation gap and flags; "
-        "managers with fewer than minRatees people are left out. `normalized`: also each "
-        "scored person's z-score within his rater (analytics:raters).",
+        "managers with fewer than minRatees people are left out; `normalizedScores`: "
+        "each scored person's z-score within his rater, a page at a time (analytics:raters).",
     )
     async def rater_effects(
         self,
         info: Info,
         period: PeriodInput,
         scope: AnalyticsScopeInput | None = None,
-        normalized: bool = False,
     ) -> RaterEffects:
-        found = await service.rater_effects(
-            decode_period(period), await decode_scope(info, "raters", scope), normalized
-        )
-        return RaterEffects.of(found)
+        when = decode_period(period)
+        found = await service.rater_effects(when, await decode_scope(info, "raters", scope))
+        # The raters at once (one statement), so each row's ``manager`` answers
+        # synchronously, not as an awaitable per row.
+        await prime(info.context.loaders.org.employee, {r.manager_id for r in found.raters})
+        return RaterEffects.of(found, when)

@@ -11,12 +11,12 @@ across the matrix's pairs that have a p-value.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import cast
 
-from server.analytics import stats
-from server.analytics.observations import load
+from server.analytics import memo, stats
+from server.analytics.observations import load, stamp
 from server.analytics.periods import Period
 from server.analytics.scope import Reach
 from server.analytics.settings import analytics_settings
@@ -28,7 +28,8 @@ from server.analytics.variables import (
     check_refs,
     described,
     known_indicators,
-    value_of,
+    label_of,
+    series_of,
 )
 from server.metrics import MetricRegistry
 
@@ -84,14 +85,13 @@ def matrix_of(
     prepared: dict[tuple[int, bytes], stats.Centered] = {}
 
     def prepare(variable: int, common: bytes) -> stats.Centered:
-        found = prepared.get((variable, common))
-        if found is None:
-            where = positions[common]
+        ready = prepared.get((variable, common))
+        if ready is None:
             values = series[variable]
-            chosen = cast(list[float], [values[i] for i in where])
-            found = stats.centered(stats.ranks(chosen) if spearman else chosen)
-            prepared[(variable, common)] = found
-        return found
+            chosen = cast(list[float], [values[i] for i in positions[common]])
+            ready = stats.centered(stats.ranks(chosen) if spearman else chosen)
+            prepared[(variable, common)] = ready
+        return ready
 
     found: list[tuple[int, int, stats.Correlation]] = []
     for x in range(len(series)):
@@ -135,26 +135,38 @@ async def indicator_correlation(
 ) -> CorrelationMatrix:
     check_periods(periods)
     checked = check_refs(refs, registry)
+    method, adjustment = CorrelationMethod(method), PValueAdjustment(adjustment)
     names = {r.name for r in checked if r.kind is VariableKind.INDICATOR and r.name}
     metrics = [r.name for r in checked if r.kind is VariableKind.METRIC and r.name]
-    observations = await load(
-        reach,
-        periods,
-        indicators=bool(names),
-        names=names,
-        registry=registry,
-        metrics=metrics,
-    )
-    known_indicators(checked, observations)
     settings = await analytics_settings(reach.company_id)
-    series = [[value_of(o, ref) for o in observations] for ref in checked]
-    pairs = matrix_of(
-        series, CorrelationMethod(method), PValueAdjustment(adjustment), settings.min_points
-    )
+    fresh = await stamp(reach, periods, metrics=bool(metrics))
+    # The whole answer is kept too: a repeated request costs the two reads above.
+    key = ("matrix", reach, tuple(periods), tuple(checked), method, adjustment, settings.min_points)
+    kept: tuple[list[Variable], list[CorrelationPair]] | None = memo.recall(key, fresh, registry)
+    if kept is None:
+        observations = await load(
+            reach,
+            periods,
+            fresh,
+            indicators=bool(names),
+            names=names,
+            registry=registry,
+            metrics=metrics,
+        )
+        known_indicators(checked, observations)
+        series = [series_of(ref, observations) for ref in checked]
+        pairs = matrix_of(series, method, adjustment, settings.min_points)
+        # Labels follow the language: kept without them.
+        kept = (described(checked, series, registry, "en"), pairs)
+        memo.remember(key, fresh, registry, kept)
+    variables, pairs = kept
     return CorrelationMatrix(
-        CorrelationMethod(method),
-        PValueAdjustment(adjustment),
+        method,
+        adjustment,
         settings.min_points,
-        described(checked, observations, registry, lang),
-        pairs,
+        [
+            replace(v, label=label_of(r, registry, lang))
+            for v, r in zip(variables, checked, strict=True)
+        ],
+        list(pairs),
     )

@@ -31,7 +31,6 @@ from server.analytics.periods import Period, previous
 from server.analytics.raters_sql import plan_filter, reach_filter
 from server.analytics.scope import Reach, reach
 from server.audit import Actor
-from server.models import Company
 from server.models.fields import from_units
 from server.permissions import Permission
 from server.scoring import sql
@@ -81,11 +80,11 @@ def view_of(actor: Actor) -> DashboardView:
     return DashboardView.SELF
 
 
-async def _today(company_id: Any, now: datetime) -> date:
-    """The company's day (deadlines are days where the company is)."""
-    zone = await Company.get(id=company_id).values_list("timezone", flat=True)
+def _today(zone: str, now: datetime) -> date:
+    """The company's day (deadlines are days where the company is); its time zone came
+    with the reach, which reads the company once per request."""
     try:
-        return now.astimezone(ZoneInfo(str(zone))).date()
+        return now.astimezone(ZoneInfo(zone)).date()
     except (KeyError, ValueError):
         return now.date()
 
@@ -94,7 +93,7 @@ async def _own(period: Period, scope: Reach) -> tuple[Decimal | None, str | None
     """The caller's own score of the period (the first scored plan's, when several)."""
     params: list[Any] = []
     plans = plan_filter("p", period, scope.company_id, params)
-    where = reach_filter(scope, "s", params, scores=True, by_plan=True)
+    where = reach_filter(scope, "s", params, scores=True, plan="p")
     rows = await sql.fetch(  # plans first: analytics.sql.PLAN_SCORES says why
         f"""
 SELECT s.total, s.grade, s.indicators_total FROM plan p CROSS JOIN score s
@@ -125,7 +124,7 @@ async def dashboard(
         found = await trends.trend(mine, PeriodKind(period.kind), _back(period), period.start)
         me = SelfSummary(score, grade, rate, found)
         return Dashboard(view, period, scope, [], None, None, [], 0, [], me)
-    today = await _today(scope.company_id, now)
+    today = _today(scope.timezone, now)
     steps = await process(period, scope, now, today)
     return Dashboard(
         view=view,

@@ -139,7 +139,7 @@ def _evaluations_sql(
     ):
         params += [step.value, kind.value, *_period_params(period, reach.company_id, dialect)]
         params.append(EVALUATING)
-        where = reach_filter(reach, "a", params, by_plan=True)
+        where = reach_filter(reach, "a", params, plan="p")
         params.append(day)
         parts.append(f"""
 SELECT ?, count(*), min(d.due) FROM (

@@ -42,7 +42,7 @@ class DepartmentCompletion:
 async def completion(period: Period, reach: Reach) -> list[DepartmentCompletion]:
     params: list[Any] = []
     plans = plan_filter("p", period, reach.company_id, params)
-    where = reach_filter(reach, "s", params, scores=True, by_plan=True)
+    where = reach_filter(reach, "s", params, scores=True, plan="p")
     rows = await sql.fetch(  # plans first: analytics.sql.PLAN_SCORES says why
         f"""
 SELECT s.department_id, count(DISTINCT s.employee_id), count(s.total), sum(s.total),

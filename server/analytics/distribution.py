@@ -57,7 +57,7 @@ def statement(reach: Reach, period: Period, dialect: str) -> tuple[str, list[Any
     ]
     locked = asql.FIRST_LOCKED_CHANGE.format(plans=asql.plans_of("p2", [period], dialect, params))
     plans = asql.plans_of("p", [period], dialect, params, reach.company_id)
-    where = reach.where("s", dialect, params, by_plan=True)
+    where = reach.where("s", dialect, params, plan="p")
     text = (
         f'SELECT {asql.COMPUTED_GRADE}, s."grade", COUNT(*), COUNT(s."total") '
         f"{asql.PLAN_SCORES} {locked} "

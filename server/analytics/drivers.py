@@ -26,8 +26,8 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from server.analytics import stats
-from server.analytics.observations import load
+from server.analytics import memo, stats
+from server.analytics.observations import Observation, load, stamp
 from server.analytics.periods import Period
 from server.analytics.scope import Reach
 from server.analytics.settings import analytics_settings
@@ -55,12 +55,23 @@ class ScoreDrivers:
 
 
 async def score_drivers(reach: Reach, period: Period) -> ScoreDrivers:
+    """The regression of the period's observations; kept for the process with the freshness
+    stamp of its rows (server/analytics/memo.py), so a repeated request costs two reads."""
     settings = await analytics_settings(reach.company_id)
-    observations = await load(reach, [period], indicators=True)
+    fresh = await stamp(reach, [period])
+    key = ("drivers", reach, period, settings.min_points)
+    kept: ScoreDrivers | None = memo.recall(key, fresh)
+    if kept is None:
+        kept = _drivers(await load(reach, [period], fresh, indicators=True), settings.min_points)
+        memo.remember(key, fresh, None, kept)
+    return kept
+
+
+def _drivers(observations: list[Observation], min_points: int) -> ScoreDrivers:
     carried: Counter[str] = Counter()
     for observation in observations:
         carried.update(observation.indicators.keys())
-    enough = max(settings.min_points, (len(observations) + 1) // 2)
+    enough = max(min_points, (len(observations) + 1) // 2)
     names = sorted(name for name, count in carried.items() if count >= enough)
     used = [o for o in observations if all(name in o.indicators for name in names)]
     if not names:
@@ -68,7 +79,7 @@ async def score_drivers(reach: Reach, period: Period) -> ScoreDrivers:
     result = stats.standardized_regression(
         [o.total for o in used],
         [[o.indicators[name] for o in used] for name in names],
-        settings.min_points,
+        min_points,
     )
     drivers = []
     for j, name in enumerate(names):

@@ -7,20 +7,27 @@ kept with a freshness **stamp**, read by one aggregate statement on every call, 
 while the stamp is the same. Per plan of the periods (the tenant's published ones):
 
 - the plan's id and state (a plan leaving the published states leaves the stamp);
-- its scores: count, sum of ``version``, sum of ``total``, latest ``computed_at`` (a
-  recompute writes ``computed_at`` on every row it changes, server/scoring/writes.py; a
-  freeze, a calibration lock and a correction bump ``version``; inserts and deletes move
-  the count);
-- its assignments: count and sum of ``revision`` (every writer of ``indicators`` bumps it:
-  server/assignments/service.py, server/feedback/deciding.py);
-- its actuals: count, sum of ``revision``, sum of ``value``, latest ``set_at`` (every writer
-  sets ``set_at``: server/actuals/manual.py, edits.py, connector.py, store.py);
+- its scores: count, sum of ``total``, sum of ``version``, how many are frozen, and the
+  latest ``computed_at`` of the live ones. A recompute writes only live scores and sets
+  ``computed_at`` on each (server/scoring/writes.py); a freeze, a calibration lock
+  (server/calibration/locking.py) and a correction (reopen, then freeze) bump ``version``
+  or the frozen count; inserts and deletes move the count. (A frozen score's later columns
+  sit in overflow pages on SQLite: they are read for live rows only.)
+- for a plan still open (active or evaluating) only: its assignments' count and sum of
+  ``revision`` (every writer of ``indicators`` bumps it: server/assignments/service.py,
+  server/feedback/deciding.py), and its actuals' count, sum of ``revision``, sum of
+  ``value`` and latest ``set_at`` (every writer sets it: server/actuals/store.py). Actuals
+  and assignments of a finalized or closed plan do not change: their writers refuse
+  (server/actuals/access.py, connector.py, server/assignments/access.py), a plan never
+  goes back (server/plans/workflow.py), and an appeal that corrects a finalized target
+  freezes a new score version in the same transaction (server/feedback/deciding.py);
 
-and, for answers with connector metrics, the company's metric facts lying inside the periods'
-span (count, sum of ``value``, latest ``updated_at``: the sync's upsert writes it with a new
-value, server/sync/store.py), its metric sources and connector configs (count, latest
-``updated_at``), which decide whose facts count. The installed metrics (the registry object)
-are part of an answer's identity.
+and, for answers with connector metrics, the company's metric facts lying inside the
+periods' span (count, sum of ``value``, latest ``updated_at``: the sync's upsert, their
+only writer, sets it with every changed value, server/sync/store.py), its metric sources
+and connector configs (count, latest ``updated_at``), which decide whose facts count. The
+installed metrics (the registry object) are part of an answer's identity. Rows changed
+in the database by hand, bypassing these writers, are not seen until something above moves.
 
 A caller whose rows depend on the clock (``released_only``: results released by now) gets no
 stamp and nothing is kept for him. At most ``MAX_ENTRIES`` answers holding ``MAX_ROWS``
@@ -37,6 +44,7 @@ from server.analytics import sql as asql
 from server.analytics.periods import Period
 from server.analytics.scope import Reach
 from server.scoring import sql
+from server.vocabulary import PlanState
 
 MAX_ENTRIES = 64
 MAX_ROWS = 150_000  # observations held in all (about 100 MB at 8 indicators each)
@@ -48,7 +56,7 @@ _KEPT: OrderedDict[Any, tuple[Stamp, Any, Any, int]] = OrderedDict()
 _held = [0]
 # Actuals change only while their plan is open (server/actuals/access.py, connector.py) and a
 # plan never goes back (server/plans/workflow.py): a finalized or closed plan's are settled.
-_OPEN = " AND p.\"state\" IN ('active', 'evaluating')"
+_OPEN = f" AND p.\"state\" IN ('{PlanState.ACTIVE.value}', '{PlanState.EVALUATING.value}')"
 
 
 def _plans(reach: Reach, periods: Sequence[Period], dialect: str, params: list[Any]) -> str:
@@ -61,20 +69,30 @@ def _statement(
 ) -> tuple[str, list[Any]]:
     params: list[Any] = []
     parts = [
-        "SELECT 'plan', CAST(p.\"id\" AS TEXT), p.\"state\", NULL, NULL, NULL "
+        'SELECT \'plan\', CAST(p."id" AS TEXT), p."state", NULL, NULL, NULL, NULL '
         f'FROM "plan" AS p WHERE {_plans(reach, periods, dialect, params)}'
     ]
-    for tag, alias, summed, valued, latest, only in (
-        ("score", "s", '"version"', '"total"', '"computed_at"', ""),
-        ("assignment", "a", '"revision"', None, None, ""),
-        ("actual", "x", '"revision"', '"value"', '"set_at"', _OPEN),
+    # What each table contributes per plan (see the module docstring for why it suffices).
+    # Score columns after the JSON ones are read for live rows only where possible: a
+    # finalized plan's frozen rows keep them in overflow pages on SQLite.
+    live_at = 'MAX(CASE WHEN s."frozen" THEN NULL ELSE s."computed_at" END)'
+    if dialect != "postgres":
+        live_at = 'MAX(CASE WHEN s."frozen" = 1 THEN NULL ELSE s."computed_at" END)'
+    frozen = (
+        'SUM(CASE WHEN s."frozen" THEN 1 ELSE 0 END)'
+        if dialect == "postgres"
+        else ('SUM(s."frozen")')
+    )
+    for tag, alias, columns, only in (
+        ("score", "s", ('SUM(s."total")', 'SUM(s."version")', frozen, live_at), ""),
+        ("assignment", "a", ('SUM(a."revision")', "NULL", "NULL", "NULL"), _OPEN),
+        ("actual", "x", ('SUM(x."revision")', 'SUM(x."value")', "NULL", 'MAX(x."set_at")'), _OPEN),
     ):
-        values = f"CAST(SUM({alias}.{valued}) AS TEXT)" if valued else "NULL"
-        last = f"CAST(MAX({alias}.{latest}) AS TEXT)" if latest else "NULL"
         # Driven by the plans' index on each table (SQLite would scan every plan's rows).
+        texts = ", ".join(c if c == "NULL" else f"CAST({c} AS TEXT)" for c in columns)
         parts.append(
             f"SELECT '{tag}', CAST({alias}.\"plan_id\" AS TEXT), CAST(COUNT(*) AS TEXT), "
-            f"CAST(SUM({alias}.{summed}) AS TEXT), {values}, {last} FROM \"{tag}\" AS {alias} "
+            f'{texts} FROM "{tag}" AS {alias} '
             f'WHERE {alias}."plan_id" IN (SELECT p."id" FROM "plan" AS p '
             f"WHERE {_plans(reach, periods, dialect, params)}{only}) "
             f'GROUP BY {alias}."plan_id"'
@@ -84,14 +102,14 @@ def _statement(
         first = asql.date_param(min(p.start for p in periods), dialect)
         last_day = asql.date_param(max(p.end for p in periods), dialect)
         parts.append(
-            "SELECT 'facts', NULL, CAST(COUNT(*) AS TEXT), NULL, CAST(SUM(f.\"value\") AS TEXT), "
-            'CAST(MAX(f."updated_at") AS TEXT) FROM "metric_fact" AS f WHERE f."company_id" = ? '
-            'AND f."period_start" >= ? AND f."period_end" <= ?'
+            "SELECT 'facts', NULL, CAST(COUNT(*) AS TEXT), CAST(SUM(f.\"value\") AS TEXT), "
+            'NULL, NULL, CAST(MAX(f."updated_at") AS TEXT) FROM "metric_fact" AS f '
+            'WHERE f."company_id" = ? AND f."period_start" >= ? AND f."period_end" <= ?'
         )
         params += [company, first, last_day]
         for tag, table in (("sources", "metric_source"), ("configs", "connector_config")):
             parts.append(
-                f"SELECT '{tag}', NULL, CAST(COUNT(*) AS TEXT), NULL, NULL, "
+                f"SELECT '{tag}', NULL, CAST(COUNT(*) AS TEXT), NULL, NULL, NULL, "
                 f'CAST(MAX(t."updated_at") AS TEXT) FROM "{table}" AS t WHERE t."company_id" = ?'
             )
             params.append(company)

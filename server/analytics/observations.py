@@ -21,10 +21,10 @@ among the rows the caller's ``Reach`` covers. Its variables:
   source's facts inside the period, combined by the connector's aggregation, e.g. the
   average for a rate).
 
-Statements: one freshness stamp (server/analytics/memo.py), then, unless the process
-already holds the answer for that stamp, one for the scores (with their assignments'
-indicators when asked), one for the actuals, one for the metrics: constant in the number
-of departments and people. Observations come sorted by (period, plan, person), so the
+Statements: the caller reads one freshness stamp (server/analytics/memo.py); unless the
+process already holds the answer for that stamp, one for the scores (with their assignments'
+indicators and their actuals when asked), one for the metrics: constant in the number of
+departments and people. Observations come sorted by (period, plan, person), so the
 statistics see one order on both backends. A loaded list is shared by later calls with the
 same stamp: callers read it and never change it.
 """
@@ -42,9 +42,10 @@ from uuid import UUID
 from plugins.contract import Period as MetricPeriod
 from server.analytics import memo
 from server.analytics import sql as asql
+from server.analytics.metric_values import metric_values
 from server.analytics.periods import Period
 from server.analytics.scope import Reach
-from server.metrics import ActualStatus, MetricRegistry, actuals
+from server.metrics import MetricRegistry
 from server.scoring import rule_kinds, sql
 from server.scoring.engine import exact_arithmetic
 from server.scoring.specs import Spec, Specs, specs_of
@@ -68,42 +69,32 @@ def _day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
+# Each observation's actuals with its score row, as one JSON array of [key, units] built by
+# the database: a second statement would read every score row again, and on SQLite a
+# finalized score's later columns (the ids it is joined by) sit past its snapshot's JSON in
+# overflow pages.
+_ACTUALS = {
+    "sqlite": '(SELECT json_group_array(json_array(x."indicator_key", x."value")) '
+    'FROM "actual" AS x WHERE x."assignment_id" = a."id" AND x."value" IS NOT NULL)',
+    "postgres": '(SELECT json_agg(json_build_array(x."indicator_key", x."value"))::text '
+    'FROM "actual" AS x WHERE x."assignment_id" = a."id" AND x."value" IS NOT NULL)',
+}
+
+
 def _scores_statement(
     reach: Reach, periods: Sequence[Period], dialect: str, with_indicators: bool
 ) -> tuple[str, list[Any]]:
+    """The observations' scores, with their assignment's indicators and their actuals when
+    asked (all of them: the names asked for are known only once the indicators are read)."""
     params: list[Any] = []
     plans = asql.plans_of("p", periods, dialect, params)
     where = reach.where("s", dialect, params)
-    indicators = 'a."indicators"' if with_indicators else "NULL"
+    indicators = f'a."indicators", {_ACTUALS[dialect]}' if with_indicators else "NULL, NULL"
     text = (
-        f'SELECT s."assignment_id", s."plan_id", s."employee_id", s."total", p."period_start", '
-        f'{indicators} FROM "score" AS s JOIN "plan" AS p ON p."id" = s."plan_id" '
+        f'SELECT s."plan_id", s."employee_id", s."total", p."period_start", {indicators} '
+        'FROM "score" AS s JOIN "plan" AS p ON p."id" = s."plan_id" '
         'JOIN "assignment" AS a ON a."id" = s."assignment_id" '
         f'WHERE {plans} AND {where} AND s."total" IS NOT NULL'
-    )
-    return text, params
-
-
-def _actuals_statement(
-    reach: Reach, periods: Sequence[Period], dialect: str, keys: Collection[str] | None
-) -> tuple[str, list[Any]]:
-    """The actuals of the observations (of the indicator ``keys`` only, when given)."""
-    params: list[Any] = []
-    plans = asql.plans_of("p", periods, dialect, params)
-    where = reach.where("s", dialect, params)
-    only = ""
-    if keys is not None:
-        if dialect == "postgres":
-            only = ' AND x."indicator_key" = ANY(?::text[])'
-            params.append(sorted(keys))
-        else:
-            only = ' AND x."indicator_key" IN (SELECT value FROM json_each(?))'
-            params.append(json.dumps(sorted(keys)))
-    text = (
-        'SELECT x."assignment_id", x."indicator_key", x."value" FROM "actual" AS x '
-        'JOIN "score" AS s ON s."assignment_id" = x."assignment_id" '
-        'JOIN "plan" AS p ON p."id" = s."plan_id" '
-        f'WHERE {plans} AND {where} AND s."total" IS NOT NULL AND x."value" IS NOT NULL{only}'
     )
     return text, params
 
@@ -177,25 +168,14 @@ async def load_fresh(
     dialect = sql.dialect(db)
     text, params = _scores_statement(reach, periods, dialect, indicators)
     rows = await sql.fetch(text, params)
-    values: dict[Any, dict[str, Any]] = {}
     scorer = _Scorer(names)
-    if indicators and rows:
-        keys = None
-        if names is not None:  # only the named indicators' actuals travel
-            keys = {s.key for *_, raw in rows for s in scorer.specs(raw)[0]}
-        text, params = _actuals_statement(reach, periods, dialect, keys)
-        for assignment_id, key, units in await sql.fetch(text, params):
-            found = values.get(assignment_id)
-            if found is None:
-                found = values[assignment_id] = {}
-            found[key] = units
     by_start = {p.start: p for p in periods}
     period_of: dict[Any, Period] = {}
     ids: dict[Any, UUID] = {}  # a plan's and a person's id repeat over rows and periods
     found_rows: list[tuple[tuple[date, str, str], Observation]] = []
     empty: dict[str, Any] = {}
     with exact_arithmetic():
-        for assignment_id, plan_id, employee_id, total, start, raw_specs in rows:
+        for plan_id, employee_id, total, start, raw_specs, raw_values in rows:
             period = period_of.get(start)
             if period is None:
                 period = period_of[start] = by_start[_day(start)]
@@ -204,17 +184,24 @@ async def load_fresh(
             # int / int is correctly rounded: the float of the exact Decimal the units stand for.
             observation = Observation(period, plan, person, int(total) / _UNIT)
             if indicators:
-                observation.indicators, observation.weights = scorer.scores(
-                    raw_specs, values.get(assignment_id, empty)
-                )
+                values = dict(json.loads(raw_values)) if raw_values else empty
+                observation.indicators, observation.weights = scorer.scores(raw_specs, values)
             found_rows.append(((period.start, str(plan_id), str(employee_id)), observation))
     found_rows.sort(key=lambda pair: pair[0])
     return [observation for _, observation in found_rows]
 
 
+async def stamp(
+    reach: Reach, periods: Sequence[Period], metrics: bool = False
+) -> memo.Stamp | None:
+    """The freshness stamp a ``load`` (with ``metrics``) is kept under (one statement)."""
+    return await memo.stamp(reach, periods, facts=metrics)
+
+
 async def load(
     reach: Reach,
     periods: Sequence[Period],
+    fresh: memo.Stamp | None,
     *,
     indicators: bool = False,
     names: Collection[str] | None = None,
@@ -225,10 +212,10 @@ async def load(
     indicators' scores and weights (only those named in ``names`` when given); with
     ``metrics`` (and the ``registry``), each with its values of those metric keys.
 
-    The list may be the one an earlier call with the same freshness stamp loaded: read it,
-    never change it."""
+    ``fresh`` is ``stamp(reach, periods, metrics=bool(metrics))``, read by the caller: the
+    list may be the one an earlier call with the same stamp loaded (read it, never change
+    it); None keeps nothing."""
     keys = tuple(sorted(set(metrics))) if registry is not None else ()
-    stamp = await memo.stamp(reach, periods, facts=bool(keys))
     key = (
         "observations",
         reach,
@@ -236,15 +223,14 @@ async def load(
         indicators,
         None if names is None else frozenset(names),
         keys,
-        id(registry),
     )
-    found = memo.recall(key, stamp, registry)
+    found = memo.recall(key, fresh, registry)
     if found is not None:
         return list(found)
     observations = await load_fresh(reach, periods, indicators, names)
     if keys and registry is not None:
         await _attach_metrics(registry, reach.company_id, observations, keys)
-    memo.remember(key, stamp, registry, tuple(observations), len(observations))
+    memo.remember(key, fresh, registry, tuple(observations), len(observations))
     return observations
 
 
@@ -284,10 +270,10 @@ async def _attach_metrics(
         return
     spans = {o.period: MetricPeriod(o.period.start, o.period.end) for o in observations}
     people = sorted({o.employee_id for o in observations}, key=str)
-    found = await actuals(registry, company_id, people, sorted(keys), list(spans.values()))
+    found = await metric_values(registry, company_id, people, sorted(keys), list(spans.values()))
     for observation in observations:
         span = spans[observation.period]
         for key in keys:
-            actual = found.get((observation.employee_id, key, span))
-            if actual is not None and actual.status is ActualStatus.OK and actual.value is not None:
-                observation.metrics[key] = float(actual.value)
+            value = found.get((observation.employee_id, key, span))
+            if value is not None:
+                observation.metrics[key] = value

@@ -85,7 +85,7 @@ class DepartmentRanking:
 def statement(reach: Reach, periods: list[Period], dialect: str) -> tuple[str, list[Any]]:
     params: list[Any] = []
     plans = asql.plans_of("p", periods, dialect, params, reach.company_id)
-    where = reach.where("s", dialect, params, by_plan=True)
+    where = reach.where("s", dialect, params, plan="p")
     cents = f'(s."total" / {asql.CENTS_PER_UNIT})'
     text = (
         'SELECT p."period_start", s."department_id", COUNT(*), COUNT(s."total"), '
@@ -114,7 +114,11 @@ async def _sums(reach: Reach, periods: list[Period]) -> dict[date, dict[UUID, _S
     return found
 
 
-def _figures(per: dict[UUID, _Sums], names: dict[UUID, str]) -> list[DeptFigures]:
+def _figures(
+    per: dict[UUID, _Sums], names: dict[UUID, str], intervals: bool = True
+) -> list[DeptFigures]:
+    """Each department's figures; ``intervals``: with its t-interval (the previous
+    period's are never shown, so it skips them)."""
     ordered = sorted(per.items(), key=lambda item: (names.get(item[0], ""), str(item[0])))
     scored = [(d, s) for d, s in ordered if s.scored]
     groups = [
@@ -125,7 +129,7 @@ def _figures(per: dict[UUID, _Sums], names: dict[UUID, str]) -> list[DeptFigures
     out: list[DeptFigures] = []
     for dept, s in ordered:
         interval = None
-        if s.scored >= 2:
+        if intervals and s.scored >= 2:
             mean = asql.mean_float(s.units, s.scored)
             sd = asql.variance(s.scored, s.units, s.squares) ** 0.5
             bounds = stats.t_interval(s.scored, mean, sd, float(LEVEL))
@@ -186,7 +190,9 @@ async def department_ranking(
     chart = await org_chart(reach.company_id)
     names = {d: row.name for d, row in chart.departments.items()}
     current = _figures(found.get(period.start, {}), names)
-    earlier = {f.department_id: f for f in _figures(found.get(before.start, {}), names)}
+    earlier = {
+        f.department_id: f for f in _figures(found.get(before.start, {}), names, intervals=False)
+    }
     earlier_rank = {f.department_id: rank for rank, f in _ranked(list(earlier.values()), basis)}
     rows: list[DepartmentRank] = []
     for rank, figures in _ranked(current, basis):

@@ -18,14 +18,17 @@ reach, so a VP compares his managers with his divisions.
   achievement points, ``(self - recorded) / target x 100`` (the sign turned for
   lower-is-better indicators), averaged per person and then over the rater's people.
 - A rater with fewer distinct people rated than the tenant's ``minRatees`` is not shown.
-- ``normalized``: each scored person's final score as a z-score within his rater's people
-  (the rater of his manager evaluation, else his manager of record), for calibration.
+- ``normalized_scores``: each scored person's final score as a z-score within his rater's
+  people (the rater of his manager evaluation, else his manager of record), for
+  calibration: a page at a time, the rater's mean and sd from one grouped read of the
+  page's raters. An export takes every row (a file, one pass).
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -34,12 +37,13 @@ from typing import Any
 from uuid import UUID
 
 from server.analytics import raters_sql as q
-from server.analytics import stats
 from server.analytics.periods import Period
 from server.analytics.scope import Reach
 from server.analytics.settings import analytics_settings
 from server.analytics.stats_dist import t_two_sided
+from server.errors import BadInput
 from server.models.fields import from_units
+from server.paging import Page, check_first, decode_cursor, encode_cursor
 from server.scoring import sql
 
 TWO = Decimal("0.01")
@@ -180,27 +184,84 @@ async def _self_gaps(period: Period, scope: Reach) -> dict[UUID, Decimal]:
     return {r: (sum(g, Decimal(0)) / len(g)).quantize(TWO) for r, g in per_rater.items()}
 
 
-async def _normalized(period: Period, scope: Reach, shown: set[UUID]) -> list[NormalizedScore]:
-    params: list[Any] = []
-    rows = await sql.fetch(q.rated_scores_sql(period, scope, params), params)
-    groups: dict[UUID, list[tuple[UUID, Decimal]]] = defaultdict(list)
-    for rater, employee, total in rows:
-        manager = sql.as_optional_uuid(rater)
-        if manager in shown:
-            assert manager is not None
-            groups[manager].append((sql.as_uuid(employee), from_units(total, 6)))
-    found: list[NormalizedScore] = []
-    for manager in sorted(groups, key=str):
-        people = sorted(groups[manager], key=lambda p: (-p[1], str(p[0])))
-        for (employee, score), z in zip(
-            people, stats.zscores([float(s) for _, s in people]), strict=True
-        ):
-            found.append(
-                NormalizedScore(
-                    employee, manager, score.quantize(TWO), None if z is None else round(z, 6)
-                )
-            )
+@dataclass(frozen=True)
+class Spread:
+    """A rater's people's scores (stored units): count, sum, least, greatest, and the sum
+    of squared deviations from their mean."""
+
+    n: int
+    total: int
+    low: int
+    high: int
+    deviations: float
+
+    def z(self, value: int) -> float | None:
+        """(value - mean) / sample sd, to 6 places; None below two people or when they all
+        scored the same (tested exactly, not on a float sd that rounding leaves above 0)."""
+        if self.n < 2 or self.low == self.high:
+            return None
+        sd = math.sqrt(self.deviations / (self.n - 1))
+        if sd == 0:
+            return None
+        return round(float(Fraction(value * self.n - self.total, self.n)) / sd, 6)
+
+
+def _after(cursor: str | None) -> tuple[UUID, int, UUID] | None:
+    """The (rater, score in units, score id) of a normalized-score cursor."""
+    if cursor is None:
+        return None
+    key, row_id = decode_cursor(cursor)
+    rater, _, total = key.partition("/")
+    try:
+        found = (UUID(rater), int(total), row_id)
+    except ValueError as exc:
+        raise BadInput("bad_cursor", field="after") from exc
+    if not -(2**63) <= found[1] < 2**63:  # a BIGINT column: a larger figure fails the driver
+        raise BadInput("bad_cursor", field="after")
     return found
+
+
+async def normalized_scores(
+    period: Period,
+    scope: Reach,
+    raters: Collection[UUID],
+    *,
+    first: int | None = None,
+    after: str | None = None,
+) -> Page[NormalizedScore]:
+    """The scored people of ``raters`` (shown raters) with their z-scores within their
+    rater's people, in (rater, score descending) order: a page of ``first`` after
+    ``after``, or every row (``first`` None: an export). Two statements: the page, then the
+    spread of the page's raters. The rows read and answered are bounded by ``first``; the
+    database sorts the period's scores in reach once (no index holds the rater)."""
+    if first is not None:
+        check_first(first)
+    start = _after(after)
+    if not raters:
+        return Page([], [], False)
+    params: list[Any] = []
+    limit = None if first is None else first + 1
+    rows = await sql.fetch(q.rated_page_sql(period, scope, raters, start, limit, params), params)
+    more = first is not None and len(rows) > first
+    rows = rows[:first] if first is not None else rows
+    if not rows:
+        return Page([], [], more)
+    page = [(sql.as_uuid(r), sql.as_uuid(e), int(t), sql.as_uuid(i)) for r, e, t, i in rows]
+    params = []
+    spreads = {
+        sql.as_uuid(r[0]): Spread(int(r[1]), int(r[2]), int(r[3]), int(r[4]), float(r[5]))
+        for r in await sql.fetch(
+            q.rated_spread_sql(period, scope, {p[0] for p in page}, params), params
+        )
+    }
+    found = [
+        NormalizedScore(
+            e, r, from_units(t, 6).quantize(TWO), spreads[r].z(t) if r in spreads else None
+        )
+        for r, e, t, _ in page
+    ]
+    cursors = [encode_cursor(f"{r}/{t}", i) for r, _, t, i in page]
+    return Page(found, cursors, more)
 
 
 async def rater_effects(period: Period, scope: Reach, normalized: bool = False) -> RaterEffects:
@@ -246,5 +307,5 @@ async def rater_effects(period: Period, scope: Reach, normalized: bool = False) 
         company_sd=None if variance is None else sqrt_of(variance),
         min_ratees=minimum,
         raters=effects,
-        normalized=await _normalized(period, scope, shown) if normalized else [],
+        normalized=(await normalized_scores(period, scope, shown)).rows if normalized else [],
     )

@@ -6,6 +6,7 @@ number of statements per analytic is constant, whatever the number of department
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 from uuid import UUID
 
@@ -38,9 +39,9 @@ def plan_filter(alias: str, period: Period, company_id: UUID, params: list[Any])
 
 
 def reach_filter(
-    reach: Reach, alias: str, params: list[Any], *, scores: bool = False, by_plan: bool = False
+    reach: Reach, alias: str, params: list[Any], *, scores: bool = False, plan: str | None = None
 ) -> str:
-    return reach.where(alias, sql.dialect(sql.client()), params, scores=scores, by_plan=by_plan)
+    return reach.where(alias, sql.dialect(sql.client()), params, scores=scores, plan=plan)
 
 
 def ratings_sql(period: Period, reach: Reach, params: list[Any]) -> str:
@@ -118,17 +119,76 @@ WHERE m.plan_id = p.id AND {plans} AND s.kind = ? AND s.state = ? AND m.kind = ?
 """
 
 
-def rated_scores_sql(period: Period, reach: Reach, params: list[Any]) -> str:
-    """Every scored person of the period with his rater (the manager evaluation's author,
-    else his manager of record) and his final score in stored units."""
+def _rated(period: Period, reach: Reach, raters: Collection[UUID], params: list[Any]) -> str:
+    """Every scored person of the period in reach whose rater (the manager evaluation's
+    author, else his manager of record) is one of ``raters``: the rater, the person, his
+    final score in stored units and the score's id."""
+    dialect = sql.dialect(sql.client())
     rater = "coalesce(m.author_id, s.manager_id)"
     params += ["manager", "submitted"]  # the join's, which comes first
     plans = plan_filter("p", period, reach.company_id, params)
-    where = reach_filter(reach, "s", params, scores=True, by_plan=True)
+    where = reach_filter(reach, "s", params, scores=True, plan="p")
+    # One list parameter however many raters: no statement grows with the people.
+    wanted = (
+        f"{rater} = ANY(?::uuid[])"
+        if dialect == "postgres"
+        else f"{rater} IN (SELECT value FROM json_each(?))"
+    )
+    params.append(sql.ids_param(raters, dialect))
     return f"""
-SELECT {rater}, s.employee_id, s.total
+SELECT {rater} AS rater, s.employee_id AS employee, s.total AS total, s.id AS id
 FROM plan p
 CROSS JOIN score s
 LEFT JOIN evaluation m ON m.assignment_id = s.assignment_id AND m.kind = ? AND m.state = ?
-WHERE s.plan_id = p.id AND {plans} AND s.total IS NOT NULL AND {where}
+WHERE s.plan_id = p.id AND {plans} AND s.total IS NOT NULL AND {where} AND {wanted}
+"""
+
+
+def rated_page_sql(
+    period: Period,
+    reach: Reach,
+    raters: Collection[UUID],
+    after: tuple[UUID, int, UUID] | None,
+    limit: int | None,
+    params: list[Any],
+) -> str:
+    """A page of ``_rated`` in (rater, score descending, score id) order: the rows after
+    ``after`` (a row's rater, score and score id), at most ``limit`` of them. Within a
+    rater a higher score is a higher z-score, so this is also z-score order."""
+    dialect = sql.dialect(sql.client())
+    rated = _rated(period, reach, raters, params)
+    keyset = ""
+    if after is not None:
+        rater, total, row_id = after
+        keyset = (
+            "WHERE r.rater > ? OR (r.rater = ? AND (r.total < ? OR (r.total = ? AND r.id > ?)))"
+        )
+        marks = [sql.uuid_param(rater, dialect)] * 2 + [total, total]
+        params += [*marks, sql.uuid_param(row_id, dialect)]
+    bound = ""
+    if limit is not None:
+        bound = "LIMIT ?"
+        params.append(limit)
+    return f"""
+SELECT r.rater, r.employee, r.total, r.id FROM ({rated}) r
+{keyset}
+ORDER BY r.rater, r.total DESC, r.id
+{bound}
+"""
+
+
+def rated_spread_sql(
+    period: Period, reach: Reach, raters: Collection[UUID], params: list[Any]
+) -> str:
+    """Per rater of ``raters``: his people's count, the sum, least and greatest of their
+    scores (stored units, whole numbers: exact) and the sum of squared deviations from his
+    mean (two passes, so no cancellation; exact numeric on PostgreSQL, a float on SQLite,
+    whose sum of squares of whole units could overflow 64 bits)."""
+    rated = _rated(period, reach, raters, params)
+    return f"""
+SELECT d.rater, count(*), sum(d.total), min(d.total), max(d.total),
+       sum((d.total - d.mean) * (d.total - d.mean))
+FROM (SELECT r.rater, r.total, avg(r.total) OVER (PARTITION BY r.rater) AS mean
+      FROM ({rated}) r) d
+GROUP BY d.rater
 """

@@ -65,6 +65,7 @@ class Reach:
     subject: UUID | None = None  # one person asked for (an employee's trend)
     personal: bool = False  # the analytics grant is the caller's own only (an employee)
     now: datetime | None = None  # when "released" is decided (tests move it)
+    timezone: str = ""  # the company's (its day decides deadlines), read with its name
 
     @property
     def whole_company(self) -> bool:
@@ -81,20 +82,22 @@ class Reach:
         params: list[Any],
         *,
         scores: bool = True,
-        by_plan: bool = False,
+        plan: str | None = None,
     ) -> str:
         """The fragment selecting the rows of ``alias`` (appends its parameters to
         ``params``, ``?`` placeholders as server/scoring/sql.numbered renders them).
         ``scores``: ``alias`` is the score table, whose reopened rows (being corrected
         after a first freeze) an employee does not see, as ``visible_scores_q`` says.
-        ``by_plan``: the statement reaches ``alias`` through its plans' ids
-        (``analytics.sql.PLAN_ROWS``); on SQLite the company filter then stays off the
-        company indexes, whose prefix would otherwise win over the plan id and read the
-        tenant's rows of every period (the ``+`` only disables the index; same rows)."""
+        ``plan``: the alias of the plan table the statement reaches ``alias`` through
+        (``alias.plan_id = plan.id``, ``analytics.sql.PLAN_SCORES``): the company is then
+        checked on the plan, a row's plan being of its company. The row's own company
+        column would let the planner pick the company index (the tenant's rows of every
+        period), and SQLite keeps a score's company behind its large JSON columns, on
+        overflow pages: reading it cost more than all the rest of a ranking."""
         a = alias
         params.append(sql.uuid_param(self.company_id, dialect))
-        plus = "+" if by_plan and dialect != "postgres" else ""
-        parts = [f'{plus}{a}."company_id" = ?']
+        parts = [f'{plan}."company_id" = ?' if plan else f'{a}."company_id" = ?']
+        plan_id = f'{plan}."id"' if plan else f'{a}."plan_id"'
         if self.within is not None:
             parts.append(sql.ids_in("department_id", dialect, a))
             params.append(sql.ids_param(self.within, dialect))
@@ -115,7 +118,7 @@ class Reach:
                 if self.released_only:
                     own += (
                         ' AND EXISTS (SELECT 1 FROM "results_release" AS rr'
-                        f' WHERE rr."plan_id" = {a}."plan_id" AND rr."publish_at" <= ?)'
+                        f' WHERE rr."plan_id" = {plan_id} AND rr."publish_at" <= ?)'
                     )
                     params.append(sql.time_param(self.now or utcnow(), dialect))
                     if scores:
@@ -179,7 +182,7 @@ async def reach(
     caller = actor.caller
     allowed = actor.authz.scope(Permission("analytics", action), required=True)
     chart = await org_chart(caller.company_id)
-    company = await Company.get(id=caller.company_id).values_list("name", flat=True)
+    company, zone = await Company.get(id=caller.company_id).values_list("name", "timezone")
     departments, team, own, released_only = _rows_of(actor, allowed)
     personal = not (allowed.everything or allowed.departments or allowed.team)
     level = OrgLevel(level)
@@ -189,10 +192,19 @@ async def reach(
         if personal:
             me = await Employee.get(id=caller.employee_id).values_list("name", flat=True)
             return Reach(
-                caller.company_id, frozenset(), own, None, released_only, str(me), personal=True
+                caller.company_id,
+                frozenset(),
+                own,
+                None,
+                released_only,
+                str(me),
+                personal=True,
+                timezone=str(zone),
             )
         name = _name_of(chart, departments, str(company))
-        return Reach(caller.company_id, departments, own, team, released_only, name)
+        return Reach(
+            caller.company_id, departments, own, team, released_only, name, timezone=str(zone)
+        )
     if department_id is None:
         raise BadInput("required", field="scope.departmentId")
     row = chart.departments.get(department_id)
@@ -205,7 +217,16 @@ async def reach(
     if personal or not reached:
         raise Forbidden("forbidden", action=action, object_type="analytics")
     narrowed = None if departments is None else departments & subtree
-    return Reach(caller.company_id, narrowed, own, team, released_only, row.name, within=subtree)
+    return Reach(
+        caller.company_id,
+        narrowed,
+        own,
+        team,
+        released_only,
+        row.name,
+        within=subtree,
+        timezone=str(zone),
+    )
 
 
 __all__ = ["ACTIONS", "OrgLevel", "Reach", "reach"]

@@ -63,10 +63,11 @@ def plans_of(
 
 # The score rows of a period's plans: the plans first, then each plan's scores by the
 # plan id (the ``s."plan_id" = p."id"`` condition goes in the WHERE, with the reach's
-# ``where(..., by_plan=True)``). SQLite keeps a CROSS JOIN's order; left to itself, without
-# fresh statistics (the app analyzes at start, a database grows after), it starts from the
-# score's company index and reads the tenant's scores of every period. PostgreSQL plans a
-# CROSS JOIN with a WHERE condition as any inner join.
+# ``where(..., plan="p")``, which checks the company on the plan). SQLite keeps a CROSS
+# JOIN's order; left to itself, without fresh statistics (the app analyzes at start, a
+# database grows after), it starts from the score's company index and reads the tenant's
+# scores of every period. PostgreSQL plans a CROSS JOIN with a WHERE condition as any
+# inner join.
 PLAN_SCORES = 'FROM "plan" AS p CROSS JOIN "score" AS s'
 PLAN_SCORE_JOIN = 's."plan_id" = p."id"'
 

@@ -93,12 +93,19 @@ def control(averages: list[Decimal | None]) -> tuple[Limits, list[bool]]:
 
 def statement(reach: Reach, periods: list[Period], dialect: str) -> tuple[str, list[Any]]:
     params: list[Any] = []
+    # A department's trend reads its subtree's scores by the (company, department) index,
+    # a few rows per period, and finds each one's plan; a person's, the window's plans
+    # first and his one score in each (``asql.PLAN_SCORES``). Either way never every score
+    # of the window's plans (the whole company, a dozen times), which is what SQLite
+    # picks for the department when left to itself.
+    subtree = reach.within is not None
     plans = asql.plans_of("p", periods, dialect, params, reach.company_id)
-    where = reach.where("s", dialect, params, by_plan=True)
+    where = reach.where("s", dialect, params, plan=None if subtree else "p")
+    order = 'FROM "score" AS s CROSS JOIN "plan" AS p' if subtree else asql.PLAN_SCORES
     text = (
         'SELECT p."period_start", COUNT(s."total"), SUM(s."total"), '
         'SUM(s."indicators_total"), COUNT(s."indicators_total") '
-        f"{asql.PLAN_SCORES} WHERE {asql.PLAN_SCORE_JOIN} AND {plans} AND {where} GROUP BY 1"
+        f"{order} WHERE {asql.PLAN_SCORE_JOIN} AND {plans} AND {where} GROUP BY 1"
     )
     return text, params
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from server.analytics import memo
-from server.analytics.observations import Observation, load_fresh, metric_counts
+from server.analytics.observations import Observation, load_fresh, metric_counts, stamp
 from server.analytics.periods import Period
 from server.analytics.scope import Reach
 from server.errors import BadInput
@@ -52,6 +52,16 @@ def value_of(observation: Observation, ref: VariableRef) -> float | None:
     if ref.kind is VariableKind.INDICATOR:
         return observation.indicators.get(ref.name)
     return observation.metrics.get(ref.name)
+
+
+def series_of(ref: VariableRef, observations: Sequence[Observation]) -> list[float | None]:
+    """``value_of`` for every observation, in their order."""
+    if ref.kind is VariableKind.FINAL_SCORE:
+        return [o.total for o in observations]
+    name = ref.name
+    if ref.kind is VariableKind.INDICATOR:
+        return [o.indicators.get(name) for o in observations]  # type: ignore[arg-type]
+    return [o.metrics.get(name) for o in observations]  # type: ignore[arg-type]
 
 
 def check_periods(periods: Sequence[Period]) -> None:
@@ -116,11 +126,12 @@ def label_of(ref: VariableRef, registry: MetricRegistry, lang: str) -> str:
 
 def described(
     refs: Sequence[VariableRef],
-    observations: Sequence[Observation],
+    series: Sequence[Sequence[float | None]],
     registry: MetricRegistry,
     lang: str,
 ) -> list[Variable]:
-    counts = [sum(1 for o in observations if value_of(o, ref) is not None) for ref in refs]
+    """The variables ``refs`` with their observations (``series``: one per ref, aligned)."""
+    counts = [len(values) - values.count(None) for values in series]
     return [
         Variable(
             ref.kind,
@@ -140,7 +151,7 @@ async def analytics_variables(
     with a fact inside their period; none is listed with zero). Kept for the process while
     the stamp of the periods' rows and facts holds (server/analytics/memo.py)."""
     check_periods(periods)
-    fresh = await memo.stamp(reach, periods, facts=True)
+    fresh = await stamp(reach, periods, metrics=True)
     key = ("variables", reach, tuple(periods))
     kept: tuple[list[VariableRef], list[int]] | None = memo.recall(key, fresh, registry)
     if kept is None:

@@ -11,7 +11,15 @@ from fractions import Fraction
 
 import pytest
 
-from server.analytics.raters import Moments, RaterFlag, _points, flags_of, sqrt_of, welch_p
+from server.analytics.raters import (
+    Moments,
+    RaterFlag,
+    Spread,
+    _points,
+    flags_of,
+    sqrt_of,
+    welch_p,
+)
 
 
 def moments(values: list[int]) -> Moments:
@@ -67,3 +75,14 @@ def test_self_gap_points_turn_for_lower_is_better() -> None:
     assert _points("2", 3_000_000, "5", "lower") == Decimal(20)
     assert _points("2", 3_000_000, "0", "higher") is None  # no target to scale by
     assert _points("abc", 3_000_000, "5", "higher") is None
+
+
+def test_spread_z_scores_and_constant_groups() -> None:
+    # 80, 90, 100 points in millionths: mean 90, sd 10
+    units = [80_000_000, 90_000_000, 100_000_000]
+    deviations = float(sum((u - 90_000_000) ** 2 for u in units))
+    spread = Spread(3, sum(units), min(units), max(units), deviations)
+    assert [spread.z(u) for u in units] == [-1.0, 0.0, 1.0]
+    # equal scores: None, even when a float sum of squares is left a hair above 0
+    assert Spread(3, 3 * 83_333_333, 83_333_333, 83_333_333, 1e-20).z(83_333_333) is None
+    assert Spread(1, 5, 5, 5, 0.0).z(5) is None
