@@ -29,8 +29,9 @@ and connector configs (count, latest ``updated_at``), which decide whose facts c
 installed metrics (the registry object) are part of an answer's identity. Rows changed
 in the database by hand, bypassing these writers, are not seen until something above moves.
 
-A caller whose rows depend on the clock (``released_only``: results released by now) gets no
-stamp and nothing is kept for him. At most ``MAX_ENTRIES`` answers holding ``MAX_ROWS``
+For a caller whose rows depend on the clock (``released_only``: his own results once
+released), the stamp also lists the periods' plans released by now, so his answer is kept
+only until the next release passes. At most ``MAX_ENTRIES`` answers holding ``MAX_ROWS``
 observations in all are kept, the least recently used dropped first.
 """
 
@@ -42,7 +43,7 @@ from typing import Any
 
 from server.analytics import sql as asql
 from server.analytics.periods import Period
-from server.analytics.scope import Reach
+from server.analytics.scope import Reach, utcnow
 from server.scoring import sql
 from server.vocabulary import PlanState
 
@@ -97,6 +98,15 @@ def _statement(
             f"WHERE {_plans(reach, periods, dialect, params)}{only}) "
             f'GROUP BY {alias}."plan_id"'
         )
+    if reach.released_only:
+        # The clock enters only through which of the plans are released by now: that list
+        # is part of the stamp, so an answer is kept until the next release passes.
+        parts.append(
+            "SELECT 'released', CAST(rr.\"plan_id\" AS TEXT), NULL, NULL, NULL, NULL, NULL "
+            'FROM "results_release" AS rr WHERE rr."plan_id" IN (SELECT p."id" FROM "plan" AS p '
+            f'WHERE {_plans(reach, periods, dialect, params)}) AND rr."publish_at" <= ?'
+        )
+        params.append(sql.time_param(reach.now or utcnow(), dialect))
     if facts:
         company = sql.uuid_param(reach.company_id, dialect)
         first = asql.date_param(min(p.start for p in periods), dialect)
@@ -118,9 +128,8 @@ def _statement(
 
 async def stamp(reach: Reach, periods: Sequence[Period], *, facts: bool = False) -> Stamp | None:
     """The freshness stamp of ``periods``' plans (and of the company's metric facts with
-    ``facts``), one statement; None for a caller whose rows depend on the clock."""
-    if reach.released_only:
-        return None
+    ``facts``), one statement; for a caller who reads released results only, it holds
+    which of the plans are released by now."""
     dialect = sql.dialect(sql.client())
     text, params = _statement(reach, periods, dialect, facts)
     rows = await sql.fetch(text, params)

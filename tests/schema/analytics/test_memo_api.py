@@ -3,7 +3,7 @@ write through the app's own writers, a repeated request answers what a first one
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +11,10 @@ import pytest
 
 from schema.ids import encode
 from server.analytics import memo
-from server.models import MetricFact
+from server.analytics.periods import period_of
+from server.analytics.scope import Reach
+from server.models import MetricFact, ResultsRelease
+from server.vocabulary import PeriodKind
 from tests.schema.analytics.correlation_support import (
     DRIVERS_QUERY,
     PERIOD,
@@ -72,3 +75,26 @@ async def test_a_new_metric_fact_reaches_the_next_request(scene: Scene) -> None:
     memo.forget()
     assert after == await correlate(scene)
     assert after != before
+
+
+async def test_a_release_passing_changes_a_released_only_readers_stamp(scene: Scene) -> None:
+    # Who reads only his own released results (a VP's own score) is kept an answer too: the
+    # clock reaches him only through which plans are released, and that is in the stamp.
+    moment = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
+    await ResultsRelease.filter(plan_id=scene.plan_id).delete()
+    await ResultsRelease.create(
+        company_id=scene.company_id,
+        plan_id=scene.plan_id,
+        publish_at=moment,
+        released_by=scene.people["s3"].id,
+    )
+    period = period_of(PeriodKind.MONTH, date.fromisoformat(PERIOD["start"]))
+
+    def reader(now: datetime) -> Reach:
+        return Reach(scene.company_id, None, scene.people["s3"].id, None, True, "s3", now=now)
+
+    before = await memo.stamp(reader(moment - timedelta(hours=1)), [period])
+    assert before is not None
+    assert await memo.stamp(reader(moment - timedelta(minutes=5)), [period]) == before
+    after = await memo.stamp(reader(moment + timedelta(minutes=5)), [period])
+    assert after is not None and after != before
