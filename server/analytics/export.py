@@ -27,7 +27,7 @@ from server.analytics import export_sheets as sheets
 from server.analytics.periods import Period, period_of, previous
 from server.analytics.raters import rater_effects
 from server.analytics.scope import OrgLevel, Reach, reach
-from server.analytics.variables import VariableKind, VariableRef
+from server.analytics.variables import VariableKind, VariableRef, check_refs
 from server.audit import Actor, record
 from server.audit_vocabulary import AuditAction, AuditObjectType
 from server.errors import BadInput
@@ -174,6 +174,9 @@ def _check(request: ExportRequest) -> None:
 
 async def export_link(actor: Actor, secret: str, request: ExportRequest, lang: str) -> DownloadLink:
     _check(request)
+    if request.kind is AnalyticsExportKind.INDICATOR_CORRELATION:
+        # Malformed variables and unknown metrics are refused now, not at download.
+        check_refs(request.variables, actor.metrics)
     await _reach(actor, request)
     request.window()  # a window beyond the limit is refused now, not at download
     return sign(secret, actor.caller, DownloadKind.ANALYTICS_XLSX, request.to_params(), lang)

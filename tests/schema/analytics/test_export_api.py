@@ -128,6 +128,9 @@ async def test_links_are_checked_now_and_at_download(scene: Scene) -> None:
     )
     assert error(foreign)[0] == "FORBIDDEN"
     assert error(await link(scene, "gm", "TREND"))[0] == "BAD_USER_INPUT"
+    unknown = [{"kind": "FINAL_SCORE"}, {"kind": "METRIC", "name": "no.such.metric"}]
+    answer = await link(scene, "hrvp", "INDICATOR_CORRELATION", v=unknown)
+    assert error(answer)[0] == "BAD_USER_INPUT"
     # a role revoked after signing closes the link
     answer = await link(scene, "vpa", "RATER_EFFECTS")
     vpa = scene.people["vpa"]
