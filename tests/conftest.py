@@ -7,6 +7,7 @@ company with ``make_company`` so role-matrix tests always see the demo org as sh
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import uuid
@@ -97,25 +98,27 @@ def policy_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-async def runtime(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, policy_dir: Path
+@contextlib.asynccontextmanager
+async def started_runtime(
+    backend: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    policy_dir: Path,
+    name: str,
+    connection_name: str,
 ) -> AsyncIterator[Runtime]:
-    backend: str = request.param
+    """A runtime on a new database of its own (``name`` tells them apart), dropped after."""
     dropped: str | None = None
     if backend == "sqlite":
-        url = f"sqlite://{tmp_path_factory.mktemp('db') / 'jixiao.sqlite3'}"
+        url = f"sqlite://{tmp_path_factory.mktemp(name) / 'jixiao.sqlite3'}"
     else:
         assert POSTGRES_URL is not None
-        dropped = f"jixiao_test_{uuid.uuid4().hex[:12]}"
+        dropped = f"jixiao_{name}_{uuid.uuid4().hex[:12]}"
         admin = await asyncpg.connect(POSTGRES_URL)
         await admin.execute(f'CREATE DATABASE "{dropped}"')
         await admin.close()
         url = _with_database(POSTGRES_URL, dropped)
     settings = Settings(database_url=url, policy_dir=policy_dir, policy_watch_seconds=0)
-    rt = await start_runtime(settings, watch_policies=False, connection_name=backend)
-    with using(rt.db):
-        await load_demo()
+    rt = await start_runtime(settings, watch_policies=False, connection_name=connection_name)
     try:
         yield rt
     finally:
@@ -124,6 +127,18 @@ async def runtime(
             admin = await asyncpg.connect(POSTGRES_URL)
             await admin.execute(f'DROP DATABASE IF EXISTS "{dropped}" WITH (FORCE)')
             await admin.close()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+async def runtime(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, policy_dir: Path
+) -> AsyncIterator[Runtime]:
+    async with started_runtime(
+        request.param, tmp_path_factory, policy_dir, "test", request.param
+    ) as rt:
+        with using(rt.db):
+            await load_demo()
+        yield rt
 
 
 @pytest.fixture(scope="session")

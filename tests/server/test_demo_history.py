@@ -8,7 +8,6 @@ database stays as the other tests expect it: the org chart only).
 from __future__ import annotations
 
 import statistics
-import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -16,7 +15,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 
@@ -26,10 +24,9 @@ from server.demo.history import generate_history, history_steps
 from server.demo.history_model import ATTENDANCE_SCORE_R, REPLY_SATISFACTION_R
 from server.demo.history_rows import month_start
 from server.demo.load import DEMO_PASSWORD, load_demo
-from server.runtime import Runtime, start_runtime
+from server.runtime import Runtime
 from server.scoring import sql
-from server.settings import Settings
-from tests.conftest import BACKENDS, POSTGRES_URL, _with_database
+from tests.conftest import BACKENDS, started_runtime
 
 MONTHS = 12
 TOLERANCE = 0.02  # rounding the recorded figures moves the planted values a little
@@ -69,34 +66,16 @@ class Loaded:
 async def loaded(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, policy_dir: Path
 ) -> AsyncIterator[Loaded]:
-    backend: str = request.param
-    dropped: str | None = None
-    if backend == "sqlite":
-        url = f"sqlite://{tmp_path_factory.mktemp('history') / 'jixiao.sqlite3'}"
-    else:
-        assert POSTGRES_URL is not None
-        dropped = f"jixiao_history_{uuid.uuid4().hex[:12]}"
-        admin = await asyncpg.connect(POSTGRES_URL)
-        await admin.execute(f'CREATE DATABASE "{dropped}"')
-        await admin.close()
-        url = _with_database(POSTGRES_URL, dropped)
-    settings = Settings(database_url=url, policy_dir=policy_dir, policy_watch_seconds=0)
-    rt = await start_runtime(settings, watch_policies=False, connection_name=f"history-{backend}")
-    steps: list[tuple[str, int]] = []
-    with using(rt.db):
-        await load_demo(lambda step, n: steps.append((step, n)), history=True)
-    app = create_app(runtime=rt)
-    try:
+    async with started_runtime(
+        request.param, tmp_path_factory, policy_dir, "history", f"history-{request.param}"
+    ) as rt:
+        steps: list[tuple[str, int]] = []
+        with using(rt.db):
+            await load_demo(lambda step, n: steps.append((step, n)), history=True)
         async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://test"
+            transport=httpx.ASGITransport(app=create_app(runtime=rt)), base_url="http://test"
         ) as client:
             yield Loaded(rt, client, steps)
-    finally:
-        await rt.close()
-        if dropped:
-            admin = await asyncpg.connect(POSTGRES_URL)
-            await admin.execute(f'DROP DATABASE IF EXISTS "{dropped}" WITH (FORCE)')
-            await admin.close()
 
 
 def _months() -> list[str]:
